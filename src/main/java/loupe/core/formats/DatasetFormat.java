@@ -1,0 +1,24 @@
+package loupe.core.formats;
+
+import java.io.IOException;
+
+/**
+ * One annotation format. Implementations are stateless and thread-safe; {@link Formats} lists them.
+ */
+public interface DatasetFormat {
+
+    /** The id used on the command line: "coco", "yolo", "voc", "folders". */
+    String id();
+
+    /** A human name: "COCO JSON". */
+    String displayName();
+
+    /**
+     * How well this format matches a dataset. Cheap: it looks at the listing and reads at most a few small
+     * files (or the first bytes of a big one). It changes nothing.
+     */
+    Support probe(FileListing files, java.nio.file.Path root) throws IOException;
+
+    /** A reader for a dataset in this format. */
+    DatasetReader reader();
+}

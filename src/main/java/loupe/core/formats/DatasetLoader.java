@@ -1,0 +1,84 @@
+package loupe.core.formats;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import loupe.core.imaging.ImageHeader;
+import loupe.core.imaging.ImageHeaders;
+import loupe.core.model.Problem;
+import loupe.core.model.ProblemKind;
+import loupe.core.task.Progress;
+
+/**
+ * Reads a dataset fully into memory, serially, with no catalog. For tests, small datasets and conversions;
+ * the {@link loupe.core.index.Indexer} is the fast, incremental path for real datasets.
+ */
+public final class DatasetLoader {
+
+    private DatasetLoader() {
+    }
+
+    /** The raw output of a reader: what it declared, before the indexer's dataset-wide checks. */
+    public record Result(Path root, DatasetFormat format, CollectingSink sink) {
+    }
+
+    /** Lists every regular file under {@code root} as relative '/' paths. */
+    public static FileListing list(Path root) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            List<String> files = walk.filter(Files::isRegularFile)
+                    .map(p -> root.relativize(p).toString().replace('\\', '/'))
+                    .collect(Collectors.toList());
+            return FileListing.of(files);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Reads {@code root} with {@code format}. */
+    public static Result load(Path root, DatasetFormat format) throws IOException {
+        Path absolute = root.toAbsolutePath().normalize();
+        FileListing files = list(absolute);
+        CollectingSink sink = new CollectingSink();
+        format.reader().read(new SimpleContext(absolute, files, sink));
+        return new Result(absolute, format, sink);
+    }
+
+    /** Reads {@code root} with the format {@link Formats#detect} picks. */
+    public static Result load(Path root) throws IOException {
+        Path absolute = root.toAbsolutePath().normalize();
+        return load(absolute, Formats.detect(absolute, list(absolute)).format());
+    }
+
+    private record SimpleContext(Path root, FileListing files, CollectingSink sink) implements ReadContext {
+
+        @Override
+        public void parseUnits(List<Unit> units, UnitParser parser) {
+            for (Unit unit : units) {
+                try {
+                    parser.parse(unit, sink);
+                } catch (IOException | RuntimeException e) {
+                    sink.problem(Problem.of(ProblemKind.MALFORMED_ANNOTATION, unit.key(), String.valueOf(e.getMessage())));
+                }
+            }
+        }
+
+        @Override
+        public ImageHeader header(String relativePath) {
+            try {
+                return ImageHeaders.read(root.resolve(relativePath));
+            } catch (IOException e) {
+                return null;
+            }
+        }
+
+        @Override
+        public Progress progress() {
+            return Progress.NONE;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package loupe.core.formats;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The regular files of a dataset, as sorted relative paths with '/' separators. Immutable and thread-safe.
+ * Lookups use binary search, so a million paths cost one array.
+ */
+public final class FileListing {
+
+    private final String[] paths;
+
+    private FileListing(String[] sortedUniquePaths) {
+        this.paths = sortedUniquePaths;
+    }
+
+    public static FileListing of(Collection<String> relativePaths) {
+        String[] sorted = relativePaths.stream().distinct().sorted().toArray(String[]::new);
+        return new FileListing(sorted);
+    }
+
+    public int size() {
+        return paths.length;
+    }
+
+    public List<String> all() {
+        return Arrays.asList(paths);
+    }
+
+    public boolean contains(String relativePath) {
+        return Arrays.binarySearch(paths, relativePath) >= 0;
+    }
+
+    /** Files under a folder (any depth). {@code ""} means the whole dataset. */
+    public List<String> under(String folder) {
+        if (folder.isEmpty()) {
+            return all();
+        }
+        String prefix = folder.endsWith("/") ? folder : folder + "/";
+        int from = lowerBound(prefix);
+        int to = lowerBound(prefix.substring(0, prefix.length() - 1) + (char) ('/' + 1));
+        return Arrays.asList(paths).subList(from, to);
+    }
+
+    /** Files directly in a folder (not in its sub-folders). {@code ""} means the root. */
+    public List<String> in(String folder) {
+        List<String> result = new ArrayList<>();
+        int depth = folder.isEmpty() ? 0 : folder.length() + 1;
+        for (String p : under(folder)) {
+            if (p.indexOf('/', depth) < 0) {
+                result.add(p);
+            }
+        }
+        return result;
+    }
+
+    /** The names of the folders directly inside a folder that contain at least one file at any depth. */
+    public Set<String> subfolders(String folder) {
+        Set<String> result = new TreeSet<>();
+        int depth = folder.isEmpty() ? 0 : folder.length() + 1;
+        for (String p : under(folder)) {
+            int slash = p.indexOf('/', depth);
+            if (slash > 0) {
+                result.add(p.substring(depth, slash));
+            }
+        }
+        return result;
+    }
+
+    private int lowerBound(String key) {
+        int lo = 0, hi = paths.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (paths[mid].compareTo(key) < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+}

@@ -1,0 +1,58 @@
+package loupe.core.formats;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** The registry of formats, listed explicitly, and auto-detection. */
+public final class Formats {
+
+    private static final List<DatasetFormat> ALL = List.of(
+            new CocoFormat(),
+            new YoloFormat(),
+            new VocFormat(),
+            new ClassFoldersFormat());
+
+    private Formats() {
+    }
+
+    public static List<DatasetFormat> all() {
+        return ALL;
+    }
+
+    public static Optional<DatasetFormat> byId(String id) {
+        return ALL.stream().filter(f -> f.id().equalsIgnoreCase(id)).findFirst();
+    }
+
+    public static List<String> ids() {
+        return ALL.stream().map(DatasetFormat::id).collect(Collectors.toList());
+    }
+
+    /** The chosen format and why. */
+    public record Detection(DatasetFormat format, Support support) {
+    }
+
+    /**
+     * Picks the format with the highest confidence.
+     *
+     * @throws UnknownFormatException when no format recognises the folder, with each format's reason
+     */
+    public static Detection detect(Path root, FileListing files) throws IOException {
+        Detection best = null;
+        StringBuilder reasons = new StringBuilder();
+        for (DatasetFormat format : ALL) {
+            Support support = format.probe(files, root);
+            reasons.append("\n  ").append(format.id()).append(": ").append(support.reason());
+            if (support.matches() && (best == null || support.confidence() > best.support().confidence())) {
+                best = new Detection(format, support);
+            }
+        }
+        if (best == null) {
+            throw new UnknownFormatException("no known dataset format found in " + root
+                    + " (use --format " + String.join("|", ids()) + "):" + reasons);
+        }
+        return best;
+    }
+}

@@ -1,0 +1,203 @@
+package loupe.core.imaging;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Iterator;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Reads image sizes from file headers without decoding. JPEG, PNG, GIF, BMP and WebP headers are parsed
+ * here directly (a few hundred bytes, one open); TIFF goes through ImageIO with header-only input.
+ * Thread-safe: every call opens its own channel.
+ *
+ * <p>Besides the size, JPEG and PNG get a cheap truncation check: their last bytes must hold the
+ * end-of-image marker (JPEG {@code FFD9}) or the {@code IEND} chunk (PNG). A truncated download is the most
+ * common corrupt image in real datasets, and this catches it with one more read of 32 bytes.
+ */
+public final class ImageHeaders {
+
+    private static final int FIRST_READ = 4096;
+
+    static {
+        ImageIO.setUseCache(false);
+    }
+
+    private ImageHeaders() {
+    }
+
+    /**
+     * Reads the header of an image file.
+     *
+     * @throws CorruptImageException when the file is not a readable image of a known format, or is truncated
+     * @throws IOException           when the file cannot be read at all (missing, permission denied)
+     */
+    public static ImageHeader read(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            ByteBuffer head = readAt(channel, 0, (int) Math.min(FIRST_READ, size));
+            if (head.remaining() < 12) {
+                throw new CorruptImageException("file too small to be an image (" + size + " bytes)");
+            }
+            int b0 = head.get(0) & 0xff, b1 = head.get(1) & 0xff;
+            if (b0 == 0xFF && b1 == 0xD8) {
+                return jpeg(channel, size, head);
+            }
+            if (b0 == 0x89 && b1 == 'P' && head.get(2) == 'N' && head.get(3) == 'G') {
+                return png(channel, size, head);
+            }
+            if (b0 == 'G' && b1 == 'I' && head.get(2) == 'F') {
+                head.order(ByteOrder.LITTLE_ENDIAN);
+                return checked(head.getShort(6) & 0xffff, head.getShort(8) & 0xffff, "gif");
+            }
+            if (b0 == 'B' && b1 == 'M' && head.remaining() >= 26) {
+                head.order(ByteOrder.LITTLE_ENDIAN);
+                return checked(head.getInt(18), Math.abs(head.getInt(22)), "bmp");
+            }
+            if (b0 == 'R' && b1 == 'I' && head.get(8) == 'W' && head.get(9) == 'E' && head.get(10) == 'B') {
+                return webp(head);
+            }
+            if ((b0 == 'I' && b1 == 'I') || (b0 == 'M' && b1 == 'M')) {
+                return viaImageIo(file, "tiff");
+            }
+            throw new CorruptImageException("not a JPEG, PNG, GIF, BMP, WebP or TIFF file (starts with "
+                    + String.format("%02X %02X", b0, b1) + ")");
+        }
+    }
+
+    private static ImageHeader jpeg(FileChannel channel, long size, ByteBuffer head) throws IOException {
+        long pos = 2;
+        ByteBuffer buf = head;
+        long bufStart = 0;
+        while (pos + 4 <= size) {
+            if (pos + 10 > bufStart + buf.limit()) {
+                bufStart = pos;
+                buf = readAt(channel, pos, (int) Math.min(FIRST_READ, size - pos));
+            }
+            int at = (int) (pos - bufStart);
+            if ((buf.get(at) & 0xff) != 0xFF) {
+                throw new CorruptImageException("JPEG marker expected at byte " + pos);
+            }
+            int marker = buf.get(at + 1) & 0xff;
+            if (marker == 0xFF) {          // fill byte
+                pos++;
+                continue;
+            }
+            if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+                pos += 2;
+                continue;
+            }
+            if (marker == 0xD9 || marker == 0xDA) {
+                throw new CorruptImageException("JPEG has no frame header before its image data");
+            }
+            int length = ((buf.get(at + 2) & 0xff) << 8) | (buf.get(at + 3) & 0xff);
+            boolean startOfFrame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8
+                    && marker != 0xCC;
+            if (startOfFrame) {
+                int height = ((buf.get(at + 5) & 0xff) << 8) | (buf.get(at + 6) & 0xff);
+                int width = ((buf.get(at + 7) & 0xff) << 8) | (buf.get(at + 8) & 0xff);
+                if (!endsWith(channel, size, new byte[] {(byte) 0xFF, (byte) 0xD9})) {
+                    throw new CorruptImageException("JPEG is truncated: no end-of-image marker in its last bytes");
+                }
+                return checked(width, height, "jpeg");
+            }
+            if (length < 2) {
+                throw new CorruptImageException("JPEG segment with invalid length " + length + " at byte " + pos);
+            }
+            pos += 2 + length;
+        }
+        throw new CorruptImageException("JPEG is truncated: no frame header in " + size + " bytes");
+    }
+
+    private static ImageHeader png(FileChannel channel, long size, ByteBuffer head) throws IOException {
+        if (head.remaining() < 24 || head.get(12) != 'I' || head.get(13) != 'H' || head.get(14) != 'D'
+                || head.get(15) != 'R') {
+            throw new CorruptImageException("PNG without an IHDR chunk");
+        }
+        if (!endsWith(channel, size, new byte[] {'I', 'E', 'N', 'D'})) {
+            throw new CorruptImageException("PNG is truncated: no IEND chunk at its end");
+        }
+        return checked(head.getInt(16), head.getInt(20), "png");
+    }
+
+    private static ImageHeader webp(ByteBuffer head) throws IOException {
+        head.order(ByteOrder.LITTLE_ENDIAN);
+        String chunk = new String(new byte[] {head.get(12), head.get(13), head.get(14), head.get(15)},
+                java.nio.charset.StandardCharsets.US_ASCII);
+        switch (chunk) {
+            case "VP8X":
+                return checked(1 + u24(head, 24), 1 + u24(head, 27), "webp");
+            case "VP8L": {
+                int bits = head.getInt(21);
+                return checked(1 + (bits & 0x3FFF), 1 + ((bits >>> 14) & 0x3FFF), "webp");
+            }
+            case "VP8 ":
+                return checked(head.getShort(26) & 0x3FFF, head.getShort(28) & 0x3FFF, "webp");
+            default:
+                throw new CorruptImageException("WebP with unknown chunk '" + chunk + "'");
+        }
+    }
+
+    private static int u24(ByteBuffer b, int at) {
+        return (b.get(at) & 0xff) | ((b.get(at + 1) & 0xff) << 8) | ((b.get(at + 2) & 0xff) << 16);
+    }
+
+    private static ImageHeader viaImageIo(Path file, String format) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new CorruptImageException("no reader for this " + format + " file");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                return checked(reader.getWidth(0), reader.getHeight(0), format);
+            } catch (RuntimeException e) {
+                throw new CorruptImageException("unreadable " + format + " header: " + e.getMessage(), e);
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
+    private static ImageHeader checked(int width, int height, String format) throws CorruptImageException {
+        if (width <= 0 || height <= 0) {
+            throw new CorruptImageException(format + " header gives an invalid size " + width + "x" + height);
+        }
+        return new ImageHeader(width, height, format);
+    }
+
+    private static boolean endsWith(FileChannel channel, long size, byte[] marker) throws IOException {
+        // Some writers pad after the marker; look at the last 32 bytes, not just the last two.
+        int n = (int) Math.min(32, size);
+        ByteBuffer tail = readAt(channel, size - n, n);
+        outer:
+        for (int i = tail.limit() - marker.length; i >= 0; i--) {
+            for (int j = 0; j < marker.length; j++) {
+                if (tail.get(i + j) != marker[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static ByteBuffer readAt(FileChannel channel, long position, int length) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(length);
+        while (buf.hasRemaining()) {
+            int n = channel.read(buf, position + buf.position());
+            if (n < 0) {
+                break;
+            }
+        }
+        buf.flip();
+        return buf;
+    }
+}

@@ -1,0 +1,2 @@
+/** Image access without decoding more than needed: headers now, regions and tiles later. */
+package loupe.core.imaging;
