@@ -20,8 +20,15 @@ public final class FileListing {
     }
 
     public static FileListing of(Collection<String> relativePaths) {
-        String[] sorted = relativePaths.stream().distinct().sorted().toArray(String[]::new);
-        return new FileListing(sorted);
+        String[] sorted = relativePaths.toArray(new String[0]);
+        Arrays.parallelSort(sorted);
+        int unique = 0;
+        for (int i = 0; i < sorted.length; i++) {
+            if (unique == 0 || !sorted[i].equals(sorted[unique - 1])) {
+                sorted[unique++] = sorted[i];
+            }
+        }
+        return new FileListing(unique == sorted.length ? sorted : Arrays.copyOf(sorted, unique));
     }
 
     public int size() {
@@ -34,6 +41,16 @@ public final class FileListing {
 
     public boolean contains(String relativePath) {
         return Arrays.binarySearch(paths, relativePath) >= 0;
+    }
+
+    /** The position of a path in sorted order, or a negative number when absent (as Arrays.binarySearch). */
+    public int indexOf(String relativePath) {
+        return Arrays.binarySearch(paths, relativePath);
+    }
+
+    /** The path at a position in sorted order. */
+    public String get(int index) {
+        return paths[index];
     }
 
     /** Files under a folder (any depth). {@code ""} means the whole dataset. */

@@ -1,0 +1,440 @@
+package loupe.core.index;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * The persistent index of one dataset: an embedded DuckDB database, outside the dataset (see
+ * {@link CatalogLocation}). The schema and the reasons for it are in {@code docs/decisions/0001-catalog.md}.
+ *
+ * <p>Crash safety: the indexer writes new rows into {@code stage_*} tables as it goes and changes the
+ * dataset tables only in one transaction at the end ({@link #commit}). A process killed at any point leaves
+ * the last complete index readable; image headers read before the kill survive in {@code stage_headers} and
+ * are reused by the next index.
+ *
+ * <p>Not thread-safe except for {@link Stage}, whose methods are synchronized. One process at a time may
+ * open a catalog (DuckDB holds a file lock).
+ */
+public final class Catalog implements AutoCloseable {
+
+    static final int SCHEMA_VERSION = 1;
+
+    private static final String[] SCHEMA = {
+        "CREATE TABLE IF NOT EXISTS meta(key VARCHAR PRIMARY KEY, value VARCHAR)",
+        "CREATE TABLE IF NOT EXISTS files(path VARCHAR, size BIGINT, mtime BIGINT)",
+        "CREATE TABLE IF NOT EXISTS header_cache(path VARCHAR, size BIGINT, mtime BIGINT, width INTEGER,"
+                + " height INTEGER, format VARCHAR, error VARCHAR)",
+        "CREATE TABLE IF NOT EXISTS units(key VARCHAR, fingerprint BIGINT)",
+        "CREATE TABLE IF NOT EXISTS decl_images(unit VARCHAR, path VARCHAR, split VARCHAR, decl_width INTEGER,"
+                + " decl_height INTEGER)",
+        "CREATE TABLE IF NOT EXISTS classes_raw(unit VARCHAR, id INTEGER, name VARCHAR)",
+        "CREATE TABLE IF NOT EXISTS annotations(unit VARCHAR, image_path VARCHAR, class_id INTEGER, x DOUBLE,"
+                + " y DOUBLE, w DOUBLE, h DOUBLE, polygons VARCHAR, crowd BOOLEAN, attributes VARCHAR)",
+        "CREATE TABLE IF NOT EXISTS reader_problems(unit VARCHAR, severity VARCHAR, kind VARCHAR, path VARCHAR,"
+                + " location VARCHAR, message VARCHAR)",
+        "CREATE TABLE IF NOT EXISTS images(path VARCHAR, split VARCHAR, size BIGINT, mtime BIGINT, width INTEGER,"
+                + " height INTEGER, format VARCHAR, present BOOLEAN, decl_width INTEGER, decl_height INTEGER)",
+        "CREATE TABLE IF NOT EXISTS classes(id INTEGER, name VARCHAR)",
+        "CREATE TABLE IF NOT EXISTS problems(severity VARCHAR, kind VARCHAR, path VARCHAR, location VARCHAR,"
+                + " message VARCHAR)",
+        "CREATE TABLE IF NOT EXISTS stage_files AS SELECT * FROM files LIMIT 0",
+        "CREATE TABLE IF NOT EXISTS stage_headers AS SELECT * FROM header_cache LIMIT 0",
+        "CREATE TABLE IF NOT EXISTS stage_units AS SELECT * FROM units LIMIT 0",
+        "CREATE TABLE IF NOT EXISTS stage_kept_units(key VARCHAR)",
+        "CREATE TABLE IF NOT EXISTS stage_decl_images AS SELECT * FROM decl_images LIMIT 0",
+        "CREATE TABLE IF NOT EXISTS stage_classes AS SELECT * FROM classes_raw LIMIT 0",
+        "CREATE TABLE IF NOT EXISTS stage_annotations AS SELECT * FROM annotations LIMIT 0",
+        "CREATE TABLE IF NOT EXISTS stage_problems AS SELECT * FROM reader_problems LIMIT 0",
+    };
+
+    private static final String[] STAGE_TABLES = {"stage_files", "stage_headers", "stage_units",
+        "stage_kept_units", "stage_decl_images", "stage_classes", "stage_annotations", "stage_problems"};
+
+    /** Boxes may overshoot the image by rounding (YOLO's normalised coordinates): tolerate this much, in px. */
+    private static final double BOUNDS_TOLERANCE_PX = 0.01;
+
+    private final Path file;
+    private final DuckDBConnection connection;
+
+    private Catalog(Path file, DuckDBConnection connection) {
+        this.file = file;
+        this.connection = connection;
+    }
+
+    /**
+     * Opens (creating when absent) the catalog in {@code file}.
+     *
+     * @throws CatalogException when the file cannot be opened, e.g. another Loupe process holds it
+     */
+    public static Catalog open(Path file) throws CatalogException {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (IOException e) {
+            throw new CatalogException("cannot create the catalog folder for " + file, e);
+        }
+        try {
+            Class.forName("org.duckdb.DuckDBDriver");
+            DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file);
+            Catalog catalog = new Catalog(file, connection);
+            catalog.createSchema();
+            return catalog;
+        } catch (SQLException e) {
+            String message = String.valueOf(e.getMessage());
+            if (message.contains("lock")) {
+                throw new CatalogException("the catalog " + file + " is in use by another Loupe process", e);
+            }
+            throw new CatalogException("cannot open the catalog " + file, e);
+        } catch (ClassNotFoundException e) {
+            throw new CatalogException("the DuckDB driver is missing", e);
+        }
+    }
+
+    private void createSchema() throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            for (String sql : SCHEMA) {
+                st.execute(sql);
+            }
+        }
+        Optional<String> version = meta("schema_version");
+        if (version.isPresent() && !version.get().equals(String.valueOf(SCHEMA_VERSION))) {
+            // NOTE: no migrations yet; an old catalog is only a cache, so it is emptied and rebuilt.
+            try (Statement st = connection.createStatement()) {
+                for (String table : List.of("meta", "files", "header_cache", "units", "decl_images", "classes_raw",
+                        "annotations", "reader_problems", "images", "classes", "problems")) {
+                    st.execute("DELETE FROM " + table);
+                }
+            }
+        }
+        setMeta("schema_version", String.valueOf(SCHEMA_VERSION));
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** True when an index has completed at least once (the dataset tables hold a consistent result). */
+    public boolean isIndexed() {
+        return meta("indexed_at").isPresent();
+    }
+
+    /** A value of the {@code meta} table: root, format, format_reason, indexed_at, elapsed_ms ... */
+    public Optional<String> meta(String key) {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT value FROM meta WHERE key = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void setMeta(String key, String value) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)")) {
+            ps.setString(1, key);
+            ps.setString(2, value);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Maps one result row. */
+    @FunctionalInterface
+    public interface RowMapper<T> {
+        T map(ResultSet row) throws SQLException;
+    }
+
+    /**
+     * Runs a read-only query over the catalog's tables ({@code images}, {@code classes}, {@code annotations},
+     * {@code problems}, {@code meta}; see the schema decision record) with positional parameters.
+     */
+    public <T> List<T> query(String sql, RowMapper<T> mapper, Object... parameters) throws CatalogException {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                ps.setObject(i + 1, parameters[i]);
+            }
+            List<T> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(mapper.map(rs));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new CatalogException("catalog query failed", e);
+        }
+    }
+
+    /** A single number from a query such as {@code SELECT count(*) FROM images}. */
+    public long queryLong(String sql, Object... parameters) throws CatalogException {
+        List<Long> rows = query(sql, rs -> rs.getLong(1), parameters);
+        return rows.isEmpty() ? 0 : rows.get(0);
+    }
+
+    // ---------------------------------------------------------------- indexer side (package-private)
+
+    /** A file's header as cached: width/height/format, or the reason it could not be read. */
+    record CachedHeader(long size, long mtime, int width, int height, String format, String error) {
+    }
+
+    /**
+     * Moves image headers a killed run left in staging into the cache (they are keyed by size and mtime, so
+     * always valid), then empties staging.
+     */
+    void recoverStaging() throws CatalogException {
+        try (Statement st = connection.createStatement()) {
+            st.execute("INSERT INTO header_cache SELECT * FROM stage_headers");
+            for (String table : STAGE_TABLES) {
+                st.execute("DELETE FROM " + table);
+            }
+        } catch (SQLException e) {
+            throw new CatalogException("cannot clean up the catalog's staging tables", e);
+        }
+    }
+
+    Map<String, CachedHeader> loadHeaderCache() throws CatalogException {
+        Map<String, CachedHeader> cache = new HashMap<>();
+        query("SELECT path, size, mtime, width, height, format, error FROM header_cache", rs -> {
+            cache.put(rs.getString(1), new CachedHeader(rs.getLong(2), rs.getLong(3), rs.getInt(4), rs.getInt(5),
+                    rs.getString(6), rs.getString(7)));
+            return null;
+        });
+        return cache;
+    }
+
+    Map<String, Long> loadUnitFingerprints() throws CatalogException {
+        Map<String, Long> units = new HashMap<>();
+        query("SELECT key, fingerprint FROM units", rs -> units.put(rs.getString(1), rs.getLong(2)));
+        return units;
+    }
+
+    Stage openStage() throws CatalogException {
+        try {
+            return new Stage(connection);
+        } catch (SQLException e) {
+            throw new CatalogException("cannot write to the catalog", e);
+        }
+    }
+
+    /**
+     * Replaces the dataset tables with the staged results in one transaction: rows of units not in
+     * {@code stage_kept_units} are dropped, staged rows are added, and the derived tables (images, classes,
+     * problems) are rebuilt, including the dataset-wide checks.
+     */
+    void commit(Map<String, String> meta) throws CatalogException {
+        String tol = String.valueOf(BOUNDS_TOLERANCE_PX);
+        String[] steps = {
+            "DELETE FROM decl_images WHERE unit NOT IN (SELECT key FROM stage_kept_units)",
+            "DELETE FROM classes_raw WHERE unit NOT IN (SELECT key FROM stage_kept_units)",
+            "DELETE FROM annotations WHERE unit NOT IN (SELECT key FROM stage_kept_units)",
+            "DELETE FROM reader_problems WHERE unit NOT IN (SELECT key FROM stage_kept_units)",
+            "INSERT INTO decl_images SELECT * FROM stage_decl_images",
+            "INSERT INTO classes_raw SELECT * FROM stage_classes",
+            "INSERT INTO annotations SELECT * FROM stage_annotations",
+            "INSERT INTO reader_problems SELECT * FROM stage_problems",
+            "DELETE FROM units",
+            "INSERT INTO units SELECT * FROM stage_units",
+            "DELETE FROM files",
+            "INSERT INTO files SELECT * FROM stage_files",
+            // Keep one cached header per current file state; forget files that are gone or changed.
+            "CREATE OR REPLACE TABLE header_cache AS SELECT DISTINCT ON (h.path) h.* FROM"
+                    + " (SELECT * FROM header_cache UNION ALL SELECT * FROM stage_headers) h"
+                    + " JOIN files f ON f.path = h.path AND f.size = h.size AND f.mtime = h.mtime",
+            "CREATE OR REPLACE TABLE images AS"
+                    + " WITH d AS (SELECT path, max(split) AS split, max(decl_width) AS dw, max(decl_height) AS dh"
+                    + "   FROM decl_images GROUP BY path)"
+                    + " SELECT d.path, d.split, f.size, f.mtime,"
+                    + "   CASE WHEN h.width > 0 THEN h.width ELSE d.dw END AS width,"
+                    + "   CASE WHEN h.height > 0 THEN h.height ELSE d.dh END AS height,"
+                    + "   h.format, f.path IS NOT NULL AS present, d.dw AS decl_width, d.dh AS decl_height"
+                    + " FROM d LEFT JOIN files f ON f.path = d.path"
+                    + " LEFT JOIN header_cache h ON h.path = d.path ORDER BY d.path",
+            "CREATE OR REPLACE TABLE classes AS SELECT id, min(name) AS name FROM classes_raw GROUP BY id ORDER BY id",
+            "CREATE OR REPLACE TABLE problems AS"
+                    + " SELECT severity, kind, path, location, message FROM reader_problems"
+                    + " UNION ALL SELECT 'ERROR', 'MISSING_IMAGE', path, '',"
+                    + "   'the annotations list this image but the file does not exist' FROM images WHERE NOT present"
+                    + " UNION ALL SELECT 'ERROR', 'CORRUPT_IMAGE', i.path, '', h.error"
+                    + "   FROM images i JOIN header_cache h ON h.path = i.path WHERE h.error IS NOT NULL"
+                    + " UNION ALL SELECT 'WARNING', 'OTHER', path, '',"
+                    + "   printf('the annotations declare %dx%d but the image is %dx%d', decl_width, decl_height,"
+                    + "   width, height) FROM images"
+                    + "   WHERE decl_width > 0 AND decl_height > 0 AND format IS NOT NULL"
+                    + "   AND (decl_width <> width OR decl_height <> height)"
+                    + " UNION ALL SELECT 'INFO', 'IMAGE_WITHOUT_ANNOTATIONS', i.path, '', 'image has no annotations'"
+                    + "   FROM images i ANTI JOIN annotations a ON a.image_path = i.path WHERE i.present"
+                    + " UNION ALL SELECT 'ERROR', 'UNKNOWN_CLASS', a.image_path, a.unit,"
+                    + "   printf('class id %d is not among the dataset''s %d classes', a.class_id,"
+                    + "   (SELECT count(*) FROM classes))"
+                    + "   FROM annotations a ANTI JOIN classes c ON c.id = a.class_id"
+                    + " UNION ALL SELECT 'ERROR', 'INVALID_BOX', image_path, unit,"
+                    + "   printf('box (%.2f, %.2f, %.2f, %.2f) has zero or negative size', x, y, w, h)"
+                    + "   FROM annotations WHERE x IS NOT NULL AND (NOT (w > 0) OR NOT (h > 0))"
+                    + " UNION ALL SELECT 'WARNING', 'BOX_OUT_OF_BOUNDS', a.image_path, a.unit,"
+                    + "   printf('box (%.2f, %.2f, %.2f, %.2f) lies %s outside the %dx%d image', a.x, a.y, a.w, a.h,"
+                    + "   CASE WHEN a.x >= i.width OR a.y >= i.height OR a.x + a.w <= 0 OR a.y + a.h <= 0"
+                    + "   THEN 'wholly' ELSE 'partly' END, i.width, i.height)"
+                    + "   FROM annotations a JOIN images i ON i.path = a.image_path"
+                    + "   WHERE a.x IS NOT NULL AND a.w > 0 AND a.h > 0 AND i.width > 0 AND i.height > 0"
+                    + "   AND (a.x < -" + tol + " OR a.y < -" + tol + " OR a.x + a.w > i.width + " + tol
+                    + "   OR a.y + a.h > i.height + " + tol + ")",
+        };
+        try {
+            connection.setAutoCommit(false);
+            try (Statement st = connection.createStatement()) {
+                for (String sql : steps) {
+                    st.execute(sql);
+                }
+                for (Map.Entry<String, String> e : meta.entrySet()) {
+                    setMeta(e.getKey(), e.getValue());
+                }
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+            try (Statement st = connection.createStatement()) {
+                for (String table : STAGE_TABLES) {
+                    st.execute("DELETE FROM " + table);
+                }
+                st.execute("CHECKPOINT");
+            }
+        } catch (SQLException e) {
+            throw new CatalogException("cannot save the index to the catalog", e);
+        }
+    }
+
+    @Override
+    public void close() throws CatalogException {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw new CatalogException("cannot close the catalog", e);
+        }
+    }
+
+    /**
+     * Appends index results to the staging tables. Every method is synchronized: parser threads call it
+     * concurrently. Appenders are flushed (committed) every few thousand rows, so a killed run keeps what
+     * it had read.
+     */
+    static final class Stage implements AutoCloseable {
+        private static final int FLUSH_EVERY = 50_000;
+
+        private final DuckDBAppender files;
+        private final DuckDBAppender headers;
+        private final DuckDBAppender units;
+        private final DuckDBAppender keptUnits;
+        private final DuckDBAppender images;
+        private final DuckDBAppender classes;
+        private final DuckDBAppender annotations;
+        private final DuckDBAppender problems;
+        private int headersSinceFlush;
+
+        Stage(DuckDBConnection connection) throws SQLException {
+            files = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "stage_files");
+            headers = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "stage_headers");
+            units = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "stage_units");
+            keptUnits = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "stage_kept_units");
+            images = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "stage_decl_images");
+            classes = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "stage_classes");
+            annotations = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "stage_annotations");
+            problems = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "stage_problems");
+        }
+
+        synchronized void file(String path, long size, long mtime) throws SQLException {
+            files.beginRow().append(path).append(size).append(mtime).endRow();
+        }
+
+        synchronized void header(String path, long size, long mtime, int width, int height, String format,
+                                 String error) throws SQLException {
+            headers.beginRow().append(path).append(size).append(mtime).append(width).append(height)
+                    .append(format).append(error).endRow();
+            if (++headersSinceFlush >= FLUSH_EVERY) {
+                headers.flush();
+                headersSinceFlush = 0;
+            }
+        }
+
+        synchronized void unit(String key, long fingerprint, boolean kept) throws SQLException {
+            units.beginRow().append(key).append(fingerprint).endRow();
+            if (kept) {
+                keptUnits.beginRow().append(key).endRow();
+            }
+        }
+
+        synchronized void image(String unit, String path, String split, int declaredWidth, int declaredHeight)
+                throws SQLException {
+            images.beginRow().append(unit).append(path).append(split).append(declaredWidth).append(declaredHeight)
+                    .endRow();
+        }
+
+        synchronized void classLabel(String unit, int id, String name) throws SQLException {
+            classes.beginRow().append(unit).append(id).append(name).endRow();
+        }
+
+        synchronized void annotation(String unit, String imagePath, int classId, double x, double y, double w,
+                                     double h, boolean hasBox, String polygons, boolean crowd, String attributes)
+                throws SQLException {
+            annotations.beginRow().append(unit).append(imagePath).append(classId);
+            if (hasBox) {
+                annotations.append(x).append(y).append(w).append(h);
+            } else {
+                annotations.appendNull().appendNull().appendNull().appendNull();
+            }
+            annotations.append(polygons).append(crowd).append(attributes).endRow();
+        }
+
+        synchronized void problem(String unit, String severity, String kind, String path, String location,
+                                  String message) throws SQLException {
+            problems.beginRow().append(unit).append(severity).append(kind).append(path).append(location)
+                    .append(message).endRow();
+        }
+
+        synchronized void flush() throws SQLException {
+            for (DuckDBAppender a : all()) {
+                a.flush();
+            }
+        }
+
+        private Collection<DuckDBAppender> all() {
+            return List.of(files, headers, units, keptUnits, images, classes, annotations, problems);
+        }
+
+        @Override
+        public synchronized void close() throws SQLException {
+            SQLException first = null;
+            for (DuckDBAppender a : all()) {
+                try {
+                    a.close();
+                } catch (SQLException e) {
+                    first = first == null ? e : first;
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+        }
+    }
+}

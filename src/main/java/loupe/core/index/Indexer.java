@@ -1,0 +1,429 @@
+package loupe.core.index;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import loupe.core.formats.DatasetFormat;
+import loupe.core.formats.DatasetPaths;
+import loupe.core.formats.DatasetSink;
+import loupe.core.formats.FileListing;
+import loupe.core.formats.Formats;
+import loupe.core.formats.ReadContext;
+import loupe.core.formats.Support;
+import loupe.core.formats.Unit;
+import loupe.core.formats.UnitParser;
+import loupe.core.formats.UnknownFormatException;
+import loupe.core.imaging.CorruptImageException;
+import loupe.core.imaging.ImageHeader;
+import loupe.core.imaging.ImageHeaders;
+import loupe.core.model.Annotation;
+import loupe.core.model.ClassLabel;
+import loupe.core.model.ImageRef;
+import loupe.core.model.Polygon;
+import loupe.core.model.Problem;
+import loupe.core.model.ProblemKind;
+import loupe.core.task.Progress;
+
+/**
+ * Indexes a dataset folder into its {@link Catalog}, in parallel and incrementally.
+ *
+ * <p>Phases, each reported through {@link Progress}: {@code listing} (directory entries only, see
+ * {@link FileWalker}), {@code scanning} (one stat per file, and the header of each image whose size or mtime
+ * changed since the last run), {@code annotations} (the format's reader; annotation units whose files did not
+ * change are kept from the last run) and {@code catalog} (one transaction that swaps in the new result and
+ * runs the dataset-wide checks). Cancellable at every file; a cancelled or killed run leaves the previous
+ * index intact.
+ */
+public final class Indexer {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final IndexOptions options;
+
+    public Indexer(IndexOptions options) {
+        this.options = Objects.requireNonNull(options);
+    }
+
+    /**
+     * Indexes {@code root} into {@code catalog}.
+     *
+     * @throws NoSuchFileException     when root does not exist
+     * @throws UnknownFormatException  when the format cannot be detected or the given id is unknown
+     * @throws CatalogException        when the catalog cannot be written
+     * @throws CancellationException   when progress was cancelled
+     */
+    public IndexResult index(Catalog catalog, Path root, Progress progress) throws IOException {
+        long start = System.nanoTime();
+        Path absolute = root.toAbsolutePath().normalize();
+        if (!Files.exists(absolute)) {
+            throw new NoSuchFileException(absolute.toString(), null, "no such folder");
+        }
+        if (!Files.isDirectory(absolute)) {
+            throw new IOException(absolute + " is not a folder");
+        }
+        ForkJoinPool pool = newPool(options.threads());
+        try {
+            catalog.recoverStaging();
+            FileWalker.Listing walk = new FileWalker(pool).list(absolute, progress);
+            FileListing listing = FileListing.of(walk.files());
+            progress.checkCancelled();
+
+            DatasetFormat format;
+            String reason;
+            if (options.formatId() != null) {
+                format = Formats.byId(options.formatId()).orElseThrow(() -> new UnknownFormatException(
+                        "unknown format '" + options.formatId() + "'; known formats: "
+                                + String.join(", ", Formats.ids())));
+                reason = "chosen with --format";
+            } else {
+                Formats.Detection detection = Formats.detect(absolute, listing);
+                format = detection.format();
+                reason = detection.support().reason();
+            }
+
+            Run run = new Run(catalog, absolute, listing, format, pool, progress);
+            try (Catalog.Stage stage = catalog.openStage()) {
+                run.stage = stage;
+                for (Problem p : walk.problems()) {
+                    run.globalSink.problem(p);
+                }
+                run.scan();
+                progress.checkCancelled();
+                format.reader().read(run);
+                progress.checkCancelled();
+                stage.flush();
+            } catch (SQLException e) {
+                throw new CatalogException("cannot write to the catalog", e);
+            }
+            progress.update("catalog", 0, 1);
+            long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("root", absolute.toString());
+            meta.put("format", format.id());
+            meta.put("format_reason", reason);
+            meta.put("indexed_at", Instant.now().toString());
+            meta.put("elapsed_ms", String.valueOf(elapsed));
+            meta.put("files", String.valueOf(listing.size()));
+            catalog.commit(meta);
+            progress.update("catalog", 1, 1);
+            elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            return new IndexResult(absolute.toString(), format.id(), reason, listing.size(),
+                    catalog.queryLong("SELECT count(*) FROM images"),
+                    catalog.queryLong("SELECT count(*) FROM annotations"),
+                    catalog.queryLong("SELECT count(*) FROM classes"),
+                    catalog.queryLong("SELECT count(*) FROM problems"),
+                    run.headersRead.get(), run.unitsParsed.get(), run.unitsReused.get(), elapsed);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static ForkJoinPool newPool(int threads) {
+        AtomicInteger n = new AtomicInteger();
+        return new ForkJoinPool(threads, p -> {
+            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
+            t.setName("loupe-index-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }, null, false);
+    }
+
+    /** One index run: the read context readers see, and the per-file state, as arrays parallel to the listing. */
+    private static final class Run implements ReadContext {
+        private final Catalog catalog;
+        private final Path root;
+        private final FileListing listing;
+        private final DatasetFormat format;
+        private final ForkJoinPool pool;
+        private final Progress progress;
+        private final long[] sizes;
+        private final long[] mtimes;
+        private final ImageHeader[] headers;
+        private final Map<String, Long> previousUnits;
+        private final AtomicLong headersRead = new AtomicLong();
+        private final AtomicLong unitsParsed = new AtomicLong();
+        private final AtomicLong unitsReused = new AtomicLong();
+        private final StageSink globalSink = new StageSink("");
+        private Catalog.Stage stage;
+
+        Run(Catalog catalog, Path root, FileListing listing, DatasetFormat format, ForkJoinPool pool,
+            Progress progress) throws CatalogException {
+            this.catalog = catalog;
+            this.root = root;
+            this.listing = listing;
+            this.format = format;
+            this.pool = pool;
+            this.progress = progress;
+            this.sizes = new long[listing.size()];
+            this.mtimes = new long[listing.size()];
+            this.headers = new ImageHeader[listing.size()];
+            this.previousUnits = catalog.loadUnitFingerprints();
+        }
+
+        /** One stat per file; a header read per image that is new or changed. */
+        void scan() throws IOException {
+            Map<String, Catalog.CachedHeader> cache = catalog.loadHeaderCache();
+            int n = listing.size();
+            AtomicLong done = new AtomicLong();
+            progress.update("scanning", 0, n);
+            parallel(n, i -> {
+                String path = listing.get(i);
+                Path file = root.resolve(path);
+                try {
+                    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                    sizes[i] = attributes.size();
+                    mtimes[i] = attributes.lastModifiedTime().to(TimeUnit.MICROSECONDS);
+                    stage.file(path, sizes[i], mtimes[i]);
+                    if (DatasetPaths.isImage(path)) {
+                        header(i, path, file, cache.get(path));
+                    }
+                } catch (NoSuchFileException e) {
+                    sizes[i] = -1;
+                    mtimes[i] = -1;
+                    globalSink.problem(Problem.of(ProblemKind.FILE_VANISHED, path, "file vanished during indexing"));
+                } catch (AccessDeniedException e) {
+                    sizes[i] = -1;
+                    mtimes[i] = -1;
+                    globalSink.problem(Problem.of(ProblemKind.PERMISSION_DENIED, path, "cannot be read: permission denied"));
+                }
+                long d = done.incrementAndGet();
+                if ((d & 63) == 0 || d == n) {
+                    progress.update("scanning", d, n);
+                }
+            });
+        }
+
+        private void header(int i, String path, Path file, Catalog.CachedHeader cached)
+                throws IOException, SQLException {
+            if (cached != null && cached.size() == sizes[i] && cached.mtime() == mtimes[i]) {
+                if (cached.error() == null) {
+                    headers[i] = new ImageHeader(cached.width(), cached.height(), cached.format());
+                }
+                return;
+            }
+            headersRead.incrementAndGet();
+            try {
+                ImageHeader h = ImageHeaders.read(file);
+                headers[i] = h;
+                stage.header(path, sizes[i], mtimes[i], h.width(), h.height(), h.format(), null);
+            } catch (CorruptImageException e) {
+                stage.header(path, sizes[i], mtimes[i], 0, 0, null, e.getMessage());
+            }
+        }
+
+        @Override
+        public Path root() {
+            return root;
+        }
+
+        @Override
+        public FileListing files() {
+            return listing;
+        }
+
+        @Override
+        public DatasetSink sink() {
+            return globalSink;
+        }
+
+        @Override
+        public ImageHeader header(String relativePath) {
+            int i = listing.indexOf(relativePath);
+            return i >= 0 ? headers[i] : null;
+        }
+
+        @Override
+        public Progress progress() {
+            return progress;
+        }
+
+        @Override
+        public void parseUnits(List<Unit> units, UnitParser parser) throws IOException {
+            int n = units.size();
+            AtomicLong done = new AtomicLong();
+            progress.update("annotations", 0, n);
+            parallel(n, i -> {
+                Unit unit = units.get(i);
+                long fingerprint = fingerprint(unit);
+                Long previous = previousUnits.get(unit.key());
+                boolean kept = previous != null && previous == fingerprint;
+                stage.unit(unit.key(), fingerprint, kept);
+                if (kept) {
+                    unitsReused.incrementAndGet();
+                } else {
+                    unitsParsed.incrementAndGet();
+                    StageSink sink = new StageSink(unit.key());
+                    try {
+                        parser.parse(unit, sink);
+                    } catch (CancellationException | CatalogException e) {
+                        throw e;
+                    } catch (IOException | RuntimeException e) {
+                        sink.problem(Problem.of(ProblemKind.MALFORMED_ANNOTATION, unit.key(),
+                                "cannot read this annotation file: " + e.getMessage()));
+                    }
+                }
+                long d = done.incrementAndGet();
+                if ((d & 15) == 0 || d == n) {
+                    progress.update("annotations", d, n);
+                }
+            });
+        }
+
+        /** A hash of the format and the size and mtime of every file of the unit (-1 when absent). */
+        private long fingerprint(Unit unit) {
+            long h = format.id().hashCode();
+            for (String f : unit.files()) {
+                int i = listing.indexOf(f);
+                h = 31 * h + f.hashCode();
+                h = 1_000_003L * h + (i >= 0 ? sizes[i] : -1);
+                h = 1_000_003L * h + (i >= 0 ? mtimes[i] : -1);
+            }
+            return h;
+        }
+
+        @FunctionalInterface
+        private interface IndexedTask {
+            void run(int i) throws IOException, SQLException;
+        }
+
+        /** Runs {@code task} for 0..n-1 on the pool, checking for cancellation at every item. */
+        private void parallel(int n, IndexedTask task) throws IOException {
+            try {
+                pool.submit(() -> IntStream.range(0, n).parallel().forEach(i -> {
+                    progress.checkCancelled();
+                    try {
+                        task.run(i);
+                    } catch (IOException e) {
+                        throw new WrappedIo(e);
+                    } catch (SQLException e) {
+                        throw new WrappedIo(new CatalogException("cannot write to the catalog", e));
+                    }
+                })).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancellationException("interrupted");
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof WrappedIo w) {
+                    throw w.io;
+                }
+                if (cause instanceof CancellationException c) {
+                    throw c;
+                }
+                if (cause instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IOException(cause);
+            }
+            progress.checkCancelled();
+        }
+
+        /** Writes what a reader finds into staging, tagged with the unit it came from ("" for dataset-level). */
+        private final class StageSink implements DatasetSink {
+            private final String unit;
+
+            StageSink(String unit) {
+                this.unit = unit;
+            }
+
+            @Override
+            public void classLabel(ClassLabel label) {
+                write(() -> stage.classLabel(unit, label.id(), label.name()));
+            }
+
+            @Override
+            public void image(ImageRef image) {
+                write(() -> stage.image(unit, image.path(), image.split(), image.declaredWidth(),
+                        image.declaredHeight()));
+            }
+
+            @Override
+            public void annotation(Annotation a) {
+                boolean hasBox = a.box() != null;
+                String polygons = a.polygons().isEmpty() ? null : polygonsJson(a.polygons());
+                String attributes = a.attributes().isEmpty() ? null : attributesJson(a);
+                write(() -> stage.annotation(unit, a.imagePath(), a.classId(),
+                        hasBox ? a.box().x() : 0, hasBox ? a.box().y() : 0,
+                        hasBox ? a.box().width() : 0, hasBox ? a.box().height() : 0, hasBox,
+                        polygons, a.crowd(), attributes));
+            }
+
+            @Override
+            public void problem(Problem p) {
+                write(() -> stage.problem(unit, p.severity().name(), p.kind().name(), p.path(), p.location(),
+                        p.message()));
+            }
+
+            private void write(SqlAction action) {
+                progress.checkCancelled();
+                try {
+                    action.run();
+                } catch (SQLException e) {
+                    throw new IllegalStateException("cannot write to the catalog: " + e.getMessage(), e);
+                }
+            }
+        }
+
+        @FunctionalInterface
+        private interface SqlAction {
+            void run() throws SQLException;
+        }
+    }
+
+    static String polygonsJson(List<Polygon> polygons) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int p = 0; p < polygons.size(); p++) {
+            if (p > 0) {
+                sb.append(',');
+            }
+            sb.append('[');
+            double[] pts = polygons.get(p).points();
+            for (int i = 0; i < pts.length; i++) {
+                if (i > 0) {
+                    sb.append(',');
+                }
+                sb.append(pts[i]);
+            }
+            sb.append(']');
+        }
+        return sb.append(']').toString();
+    }
+
+    private static String attributesJson(Annotation a) {
+        try {
+            return JSON.writeValueAsString(a.attributes());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final class WrappedIo extends RuntimeException {
+        final IOException io;
+
+        WrappedIo(IOException io) {
+            super(io);
+            this.io = io;
+        }
+    }
+}
