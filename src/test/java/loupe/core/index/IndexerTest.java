@@ -1,0 +1,250 @@
+package loupe.core.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import loupe.core.formats.UnknownFormatException;
+import loupe.core.stats.DatasetStats;
+import loupe.core.stats.Statistics;
+import loupe.core.task.Progress;
+import loupe.testing.CocoFixture;
+import loupe.testing.TestImages;
+
+class IndexerTest {
+
+    @TempDir
+    Path dataset;
+
+    @TempDir
+    Path cache;
+
+    private Catalog catalog() throws IOException {
+        return Catalog.open(cache.resolve("catalog.duckdb"));
+    }
+
+    private IndexResult index(Catalog catalog) throws IOException {
+        return new Indexer(IndexOptions.defaults().withThreads(3)).index(catalog, dataset, Progress.NONE);
+    }
+
+    /** 4 train + 2 val images, 3 classes (one unused), 7 boxes, all clean. */
+    private void cleanCoco() {
+        CocoFixture coco = new CocoFixture(dataset).categories("car", "tree", "boat");
+        int a = coco.image("train", "a.jpg", 200, 100);
+        int b = coco.image("train", "b.jpg", 64, 64);
+        int c = coco.image("train", "c.png", 30, 40);
+        int d = coco.image("train", "d.jpg", 100, 100);
+        int e = coco.image("val", "e.jpg", 80, 60);
+        int f = coco.image("val", "f.jpg", 80, 60);
+        coco.box(a, 1, 10, 10, 50, 20).box(a, 1, 100, 50, 20, 20).box(a, 2, 0, 0, 200, 100)
+                .box(b, 2, 1, 1, 10, 10).box(c, 1, 5, 5, 5, 5).box(d, 1, 0.5, 0.5, 99, 99)
+                .box(e, 2, 10, 10, 10, 10).box(f, 1, 0, 0, 80, 60);
+        coco.write();
+    }
+
+    @Test
+    void indexesCocoWithExactCounts() throws IOException {
+        cleanCoco();
+        try (Catalog catalog = catalog()) {
+            IndexResult result = index(catalog);
+            assertEquals("coco", result.format());
+            assertEquals(8, result.files());
+            assertEquals(6, result.images());
+            assertEquals(8, result.annotations());
+            assertEquals(3, result.classes());
+            assertEquals(0, result.problems(), problems(catalog).toString());
+
+            DatasetStats stats = Statistics.compute(catalog, null, 100);
+            assertEquals(List.of(new DatasetStats.ClassCount(1, "car", 5, 5),
+                    new DatasetStats.ClassCount(2, "tree", 3, 3),
+                    new DatasetStats.ClassCount(3, "boat", 0, 0)), stats.classes());
+            assertEquals(List.of("train", "val"), stats.splits().stream().map(DatasetStats.SplitCount::name).toList());
+            assertEquals(4, stats.splits().get(0).images());
+            assertEquals(6, stats.splits().get(0).annotations());
+            assertEquals(2, stats.splits().get(1).images());
+            assertEquals(2, stats.splits().get(1).annotations());
+            assertEquals(List.of(80, 60), catalog.query("SELECT width, height FROM images WHERE path = ?",
+                    rs -> List.of(rs.getInt(1), rs.getInt(2)), "images/val/e.jpg").get(0));
+        }
+    }
+
+    @Test
+    void reportsDatasetWideProblems() throws IOException {
+        CocoFixture coco = new CocoFixture(dataset).categories("car");
+        int ok = coco.image("train", "ok.jpg", 100, 100);
+        int outside = coco.image("train", "outside.jpg", 100, 100);
+        int zero = coco.image("train", "zero.jpg", 100, 100);
+        int unknown = coco.image("train", "unknown.jpg", 100, 100);
+        int missing = coco.missingImage("train", "missing.jpg", 100, 100);
+        int corrupt = coco.image("train", "corrupt.jpg", 100, 100);
+        coco.image("train", "empty.jpg", 100, 100);
+        coco.box(ok, 1, 0, 0, 100, 100).box(outside, 1, 90, 90, 20, 20).box(zero, 1, 10, 10, 0, 5)
+                .box(unknown, 7, 1, 1, 5, 5).box(missing, 1, 1, 1, 5, 5).box(corrupt, 1, 1, 1, 5, 5);
+        coco.write();
+        TestImages.truncate(dataset.resolve("images/train/corrupt.jpg"));
+
+        try (Catalog catalog = catalog()) {
+            index(catalog);
+            Map<String, String> byPath = problems(catalog);
+            assertEquals(Map.of(
+                    "images/train/outside.jpg", "BOX_OUT_OF_BOUNDS",
+                    "images/train/zero.jpg", "INVALID_BOX",
+                    "images/train/unknown.jpg", "UNKNOWN_CLASS",
+                    "images/train/missing.jpg", "MISSING_IMAGE",
+                    "images/train/corrupt.jpg", "CORRUPT_IMAGE",
+                    "images/train/empty.jpg", "IMAGE_WITHOUT_ANNOTATIONS"), byPath);
+            String message = catalog.query("SELECT message FROM problems WHERE kind = 'BOX_OUT_OF_BOUNDS'",
+                    rs -> rs.getString(1)).get(0);
+            assertTrue(message.contains("partly outside the 100x100 image"), message);
+        }
+    }
+
+    @Test
+    void reindexWithNothingChangedReadsNothingAgain() throws IOException {
+        cleanCoco();
+        try (Catalog catalog = catalog()) {
+            IndexResult first = index(catalog);
+            assertEquals(6, first.headersRead());
+            assertEquals(2, first.unitsParsed());
+
+            IndexResult second = index(catalog);
+            assertEquals(0, second.headersRead());
+            assertEquals(0, second.unitsParsed());
+            assertEquals(2, second.unitsReused());
+            assertEquals(first.images(), second.images());
+            assertEquals(first.annotations(), second.annotations());
+            assertEquals(first.problems(), second.problems());
+        }
+    }
+
+    @Test
+    void reindexPicksUpChangedAddedAndRemovedFiles() throws IOException {
+        cleanCoco();
+        try (Catalog catalog = catalog()) {
+            index(catalog);
+            // A changed image (new size, new mtime), a removed image, and a changed val annotation file.
+            TestImages.write(dataset.resolve("images/train/b.jpg"), 640, 480);
+            Files.setLastModifiedTime(dataset.resolve("images/train/b.jpg"), FileTime.fromMillis(1_000_000));
+            Files.delete(dataset.resolve("images/train/d.jpg"));
+            Path val = dataset.resolve("annotations/instances_val.json");
+            Files.writeString(val, Files.readString(val).replace("\"bbox\":[0.0,0.0,80.0,60.0]",
+                    "\"bbox\":[0.0,0.0,80.0,60.0]},{\"id\":99,\"image_id\":5,\"category_id\":3,\"bbox\":[1,2,3,4]"));
+
+            IndexResult result = index(catalog);
+            assertEquals(1, result.headersRead());
+            assertEquals(1, result.unitsParsed());
+            assertEquals(1, result.unitsReused());
+            assertEquals(9, result.annotations());
+            assertEquals(List.of(640, 480), catalog.query("SELECT width, height FROM images WHERE path = ?",
+                    rs -> List.of(rs.getInt(1), rs.getInt(2)), "images/train/b.jpg").get(0));
+            assertEquals("MISSING_IMAGE", problems(catalog).get("images/train/d.jpg"));
+            assertEquals(1, Statistics.compute(catalog, "val", 10).classes().get(2).instances());
+        }
+    }
+
+    @Test
+    void cancelledIndexKeepsThePreviousIndex() throws IOException {
+        cleanCoco();
+        try (Catalog catalog = catalog()) {
+            IndexResult first = index(catalog);
+            TestImages.write(dataset.resolve("images/train/extra.jpg"), 10, 10);
+            Progress cancelDuringScan = new Progress() {
+                private volatile boolean cancelled;
+
+                @Override
+                public void update(String phase, long done, long total) {
+                    if (phase.equals("scanning")) {
+                        cancelled = true;
+                    }
+                }
+
+                @Override
+                public boolean isCancelled() {
+                    return cancelled;
+                }
+            };
+            assertThrows(CancellationException.class,
+                    () -> new Indexer(IndexOptions.defaults()).index(catalog, dataset, cancelDuringScan));
+            assertEquals(first.images(), catalog.queryLong("SELECT count(*) FROM images"));
+            assertEquals(first.annotations(), catalog.queryLong("SELECT count(*) FROM annotations"));
+            assertEquals("8", catalog.meta("files").orElseThrow());
+
+            IndexResult after = index(catalog);
+            assertEquals(9, after.files());
+        }
+    }
+
+    @Test
+    void neverWritesIntoTheDataset() throws IOException {
+        cleanCoco();
+        Map<String, Long> before = snapshot(dataset);
+        try (Catalog catalog = catalog()) {
+            index(catalog);
+            index(catalog);
+        }
+        assertEquals(before, snapshot(dataset));
+    }
+
+    @Test
+    void catalogReopensWithoutTheDataset() throws IOException {
+        cleanCoco();
+        try (Catalog catalog = catalog()) {
+            index(catalog);
+        }
+        try (Catalog reopened = catalog()) {
+            assertTrue(reopened.isIndexed());
+            assertEquals(6, Statistics.compute(reopened, null, 10).images());
+        }
+    }
+
+    @Test
+    void unknownFormatIsAClearError() throws IOException {
+        Files.writeString(dataset.resolve("notes.md"), "nothing here");
+        try (Catalog catalog = catalog()) {
+            UnknownFormatException e = assertThrows(UnknownFormatException.class, () -> index(catalog));
+            assertTrue(e.getMessage().startsWith("no known dataset format found"), e.getMessage());
+            assertFalse(catalog.isIndexed());
+        }
+    }
+
+    @Test
+    void missingFolderIsAClearError() throws IOException {
+        try (Catalog catalog = catalog()) {
+            assertThrows(NoSuchFileException.class, () -> new Indexer(IndexOptions.defaults())
+                    .index(catalog, dataset.resolve("nope"), Progress.NONE));
+        }
+    }
+
+    private static Map<String, String> problems(Catalog catalog) throws IOException {
+        return new TreeMap<>(catalog.query("SELECT path, kind FROM problems", rs -> Map.entry(rs.getString(1),
+                rs.getString(2))).stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+    }
+
+    private static Map<String, Long> snapshot(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            return new TreeMap<>(files.collect(Collectors.toMap(p -> root.relativize(p).toString(), p -> {
+                try {
+                    return Files.getLastModifiedTime(p).toMillis() * 31 + (Files.isDirectory(p) ? 0 : Files.size(p));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            })));
+        }
+    }
+}
