@@ -59,9 +59,11 @@ public final class IndexCommand implements Callable<Integer> {
     static String summary(IndexResult r) {
         return String.format(Locale.ROOT,
                 "%s (%s: %s)%n%,d files, %,d images, %,d annotations, %,d classes, %,d problems%n"
-                        + "%.2f s, %,.0f files/s (headers read: %,d; annotation files parsed: %,d, unchanged: %,d)",
+                        + "%.2f s, %,.0f files/s (headers read: %,d; annotation files parsed: %,d, unchanged: %,d)%n"
+                        + "phases: %s",
                 r.root(), r.format(), r.formatReason(), r.files(), r.images(), r.annotations(), r.classes(),
                 r.problems(), r.elapsedMillis() / 1000.0, r.filesPerSecond(), r.headersRead(), r.unitsParsed(),
-                r.unitsReused());
+                r.unitsReused(), r.phaseMillis().entrySet().stream().map(e -> e.getKey() + " " + e.getValue() + " ms")
+                        .collect(java.util.stream.Collectors.joining(", ")));
     }
 }

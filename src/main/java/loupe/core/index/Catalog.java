@@ -353,68 +353,99 @@ public final class Catalog implements AutoCloseable {
         private int headersSinceFlush;
 
         Stage(DuckDBConnection connection) throws SQLException {
-            files = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "stage_files");
-            headers = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "stage_headers");
-            units = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "stage_units");
-            keptUnits = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "stage_kept_units");
-            images = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "stage_decl_images");
-            classes = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "stage_classes");
-            annotations = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "stage_annotations");
-            problems = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "stage_problems");
+            files = appender(connection, "stage_files");
+            headers = appender(connection, "stage_headers");
+            units = appender(connection, "stage_units");
+            keptUnits = appender(connection, "stage_kept_units");
+            images = appender(connection, "stage_decl_images");
+            classes = appender(connection, "stage_classes");
+            annotations = appender(connection, "stage_annotations");
+            problems = appender(connection, "stage_problems");
+        }
+
+        /**
+         * An appender usable from the parser threads. DuckDB confines an appender to the thread that made it
+         * unless told otherwise; every use here is serialised by this Stage's monitor, and the appender's own
+         * lock is taken as well, as DuckDB asks.
+         */
+        private final Map<DuckDBAppender, java.util.concurrent.locks.Lock> locks = new HashMap<>();
+
+        private DuckDBAppender appender(DuckDBConnection connection, String table) throws SQLException {
+            DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table);
+            locks.put(appender, appender.unsafeBreakThreadConfinement());
+            return appender;
+        }
+
+        private interface Append {
+            void run() throws SQLException;
+        }
+
+        private void locked(DuckDBAppender appender, Append append) throws SQLException {
+            java.util.concurrent.locks.Lock lock = locks.get(appender);
+            lock.lock();
+            try {
+                append.run();
+            } finally {
+                lock.unlock();
+            }
         }
 
         synchronized void file(String path, long size, long mtime) throws SQLException {
-            files.beginRow().append(path).append(size).append(mtime).endRow();
+            locked(files, () -> files.beginRow().append(path).append(size).append(mtime).endRow());
         }
 
         synchronized void header(String path, long size, long mtime, int width, int height, String format,
                                  String error) throws SQLException {
-            headers.beginRow().append(path).append(size).append(mtime).append(width).append(height)
-                    .append(format).append(error).endRow();
-            if (++headersSinceFlush >= FLUSH_EVERY) {
-                headers.flush();
-                headersSinceFlush = 0;
-            }
+            locked(headers, () -> {
+                headers.beginRow().append(path).append(size).append(mtime).append(width).append(height)
+                        .append(format).append(error).endRow();
+                if (++headersSinceFlush >= FLUSH_EVERY) {
+                    headers.flush();
+                    headersSinceFlush = 0;
+                }
+            });
         }
 
         synchronized void unit(String key, long fingerprint, boolean kept) throws SQLException {
-            units.beginRow().append(key).append(fingerprint).endRow();
+            locked(units, () -> units.beginRow().append(key).append(fingerprint).endRow());
             if (kept) {
-                keptUnits.beginRow().append(key).endRow();
+                locked(keptUnits, () -> keptUnits.beginRow().append(key).endRow());
             }
         }
 
         synchronized void image(String unit, String path, String split, int declaredWidth, int declaredHeight)
                 throws SQLException {
-            images.beginRow().append(unit).append(path).append(split).append(declaredWidth).append(declaredHeight)
-                    .endRow();
+            locked(images, () -> images.beginRow().append(unit).append(path).append(split).append(declaredWidth)
+                    .append(declaredHeight).endRow());
         }
 
         synchronized void classLabel(String unit, int id, String name) throws SQLException {
-            classes.beginRow().append(unit).append(id).append(name).endRow();
+            locked(classes, () -> classes.beginRow().append(unit).append(id).append(name).endRow());
         }
 
         synchronized void annotation(String unit, String imagePath, int classId, double x, double y, double w,
                                      double h, boolean hasBox, String polygons, boolean crowd, String attributes)
                 throws SQLException {
-            annotations.beginRow().append(unit).append(imagePath).append(classId);
-            if (hasBox) {
-                annotations.append(x).append(y).append(w).append(h);
-            } else {
-                annotations.appendNull().appendNull().appendNull().appendNull();
-            }
-            annotations.append(polygons).append(crowd).append(attributes).endRow();
+            locked(annotations, () -> {
+                annotations.beginRow().append(unit).append(imagePath).append(classId);
+                if (hasBox) {
+                    annotations.append(x).append(y).append(w).append(h);
+                } else {
+                    annotations.appendNull().appendNull().appendNull().appendNull();
+                }
+                annotations.append(polygons).append(crowd).append(attributes).endRow();
+            });
         }
 
         synchronized void problem(String unit, String severity, String kind, String path, String location,
                                   String message) throws SQLException {
-            problems.beginRow().append(unit).append(severity).append(kind).append(path).append(location)
-                    .append(message).endRow();
+            locked(problems, () -> problems.beginRow().append(unit).append(severity).append(kind).append(path)
+                    .append(location).append(message).endRow());
         }
 
         synchronized void flush() throws SQLException {
             for (DuckDBAppender a : all()) {
-                a.flush();
+                locked(a, a::flush);
             }
         }
 
@@ -427,7 +458,7 @@ public final class Catalog implements AutoCloseable {
             SQLException first = null;
             for (DuckDBAppender a : all()) {
                 try {
-                    a.close();
+                    locked(a, a::close);
                 } catch (SQLException e) {
                     first = first == null ? e : first;
                 }

@@ -12,10 +12,12 @@ package loupe.core.index;
  * @param unitsParsed    annotation units parsed this run
  * @param unitsReused    annotation units unchanged since the last run, not parsed again
  * @param elapsedMillis  wall time of the run
+ * @param phaseMillis    wall time per phase (listing, scanning, annotations, catalog), in run order
  */
 public record IndexResult(String root, String format, String formatReason, long files, long images,
                           long annotations, long classes, long problems, long headersRead, long unitsParsed,
-                          long unitsReused, long elapsedMillis) {
+                          long unitsReused, long elapsedMillis,
+                          java.util.Map<String, Long> phaseMillis) {
 
     public double filesPerSecond() {
         return elapsedMillis == 0 ? files : files * 1000.0 / elapsedMillis;

@@ -84,10 +84,13 @@ public final class Indexer {
         }
         ForkJoinPool pool = newPool(options.threads());
         try {
+            Map<String, Long> phases = new LinkedHashMap<>();
+            long mark = System.nanoTime();
             catalog.recoverStaging();
             FileWalker.Listing walk = new FileWalker(pool).list(absolute, progress);
             FileListing listing = FileListing.of(walk.files());
             progress.checkCancelled();
+            mark = lap(phases, "listing", mark);
 
             DatasetFormat format;
             String reason;
@@ -110,9 +113,11 @@ public final class Indexer {
                 }
                 run.scan();
                 progress.checkCancelled();
+                mark = lap(phases, "scanning", mark);
                 format.reader().read(run);
                 progress.checkCancelled();
                 stage.flush();
+                mark = lap(phases, "annotations", mark);
             } catch (SQLException e) {
                 throw new CatalogException("cannot write to the catalog", e);
             }
@@ -127,16 +132,23 @@ public final class Indexer {
             meta.put("files", String.valueOf(listing.size()));
             catalog.commit(meta);
             progress.update("catalog", 1, 1);
+            lap(phases, "catalog", mark);
             elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             return new IndexResult(absolute.toString(), format.id(), reason, listing.size(),
                     catalog.queryLong("SELECT count(*) FROM images"),
                     catalog.queryLong("SELECT count(*) FROM annotations"),
                     catalog.queryLong("SELECT count(*) FROM classes"),
                     catalog.queryLong("SELECT count(*) FROM problems"),
-                    run.headersRead.get(), run.unitsParsed.get(), run.unitsReused.get(), elapsed);
+                    run.headersRead.get(), run.unitsParsed.get(), run.unitsReused.get(), elapsed, phases);
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    private static long lap(Map<String, Long> phases, String phase, long since) {
+        long now = System.nanoTime();
+        phases.put(phase, TimeUnit.NANOSECONDS.toMillis(now - since));
+        return now;
     }
 
     private static ForkJoinPool newPool(int threads) {
