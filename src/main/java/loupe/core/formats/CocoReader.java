@@ -1,0 +1,839 @@
+package loupe.core.formats;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+
+import loupe.core.formats.CocoFormat.CocoFile;
+import loupe.core.model.Annotation;
+import loupe.core.model.BoundingBox;
+import loupe.core.model.ClassLabel;
+import loupe.core.model.ImageRef;
+import loupe.core.model.Polygon;
+import loupe.core.model.Problem;
+import loupe.core.model.ProblemKind;
+
+/**
+ * Reads the COCO files {@link CocoFormat} selects, each as one {@link Unit}, with Jackson's streaming parser:
+ * memory stays bounded by the image-id map, never by the size of the file.
+ *
+ * <p>Per file it emits the {@code categories} (class id = COCO category id, gaps kept), the {@code images}
+ * (split from the file name, declared width/height) and the {@code annotations}: {@code bbox} as is (COCO
+ * boxes are already {@code [x, y, width, height]} in pixels), polygons from a list-of-lists
+ * {@code segmentation} (an RLE segmentation is not decoded: the box is kept and attribute
+ * {@code segmentation=rle} is set), {@code iscrowd} as crowd, and the other scalar fields ({@code id},
+ * {@code area}, {@code score}, ...) and the scalars of a nested {@code attributes} object as string attributes.
+ * An annotation without {@code bbox} gets the bounds of its polygons, or none at all (an image-level label, as
+ * in datumaro's {@code labels_*.json}). Caption and panoptic records are skipped.
+ *
+ * <p>Bad input becomes problems, never exceptions: malformed JSON (with line and column; everything before
+ * the error is kept), a {@code bbox} that is not four numbers, an unknown or missing {@code image_id} or
+ * {@code category_id}, duplicate image or category ids, a {@code file_name} escaping the dataset root
+ * ({@link ProblemKind#PATH_ESCAPES_ROOT}, the image and its annotations are skipped).
+ */
+final class CocoReader implements DatasetReader {
+
+    /** Shared, thread-safe. NaN/Infinity are accepted because Python's json module writes them. */
+    static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
+
+    // NOTE: a broken file can fail every record (say, 800k annotations whose images are missing). The first
+    // problems of a file are listed and the rest are counted in one summary, so the audit stays readable.
+    static final int MAX_LISTED_PROBLEMS = 100;
+
+    private static final int CANCEL_CHECK_INTERVAL = 8192;
+
+    @Override
+    public void read(ReadContext context) throws IOException {
+        List<CocoFile> selected = CocoFormat.select(context.files(), context.root());
+        if (selected.isEmpty()) {
+            context.sink().problem(Problem.of(ProblemKind.OTHER, "",
+                    "no COCO annotation file found: no .json file with an \"images\" array"));
+            return;
+        }
+        Map<String, CocoFile> byPath = new HashMap<>();
+        List<Unit> units = new ArrayList<>();
+        for (CocoFile file : selected) {
+            byPath.put(file.path(), file);
+            units.add(Unit.of(file.path()));
+        }
+        // NOTE: a unit's output also depends on which image files exist (file_name is looked up under several
+        // folders), which a Unit cannot express. If images move between those folders while the JSON stays
+        // unchanged, a re-index keeps the old paths until the JSON is touched; the indexer then reports them
+        // as missing, so the staleness is visible.
+        context.parseUnits(units, (unit, sink) -> new FileParse(context, byPath.get(unit.key()), sink).run());
+    }
+
+    /** The state of parsing one COCO file; used by one thread. */
+    private static final class FileParse {
+
+        private final ReadContext context;
+        private final FileListing files;
+        private final String path;
+        private final String split;
+        private final DatasetSink sink;
+        /** Folders a file_name is looked up in, best first. */
+        private final String[] bases;
+        /** How many images were found under each base, to place the missing ones. */
+        private final int[] baseHits;
+        private final String fallbackBase;
+
+        private final ImageIds images = new ImageIds();
+        /** Ids of images that were skipped (bad file_name); their annotations are skipped silently. */
+        private final Set<Object> skippedImageIds = new HashSet<>();
+        private final Set<Integer> categoryIds = new HashSet<>();
+        private final DoubleBuffer numbers = new DoubleBuffer();
+
+        private boolean imagesRead;
+        private boolean annotationsDeferred;
+        private int listedProblems;
+        private long unlistedProblems;
+        private long records;
+        /** What the last rejected bbox was, for the message. */
+        private String rejectedBbox;
+        /** Annotations whose image may lie beyond the point where a malformed file breaks off. */
+        private long annotationsAfterBreak;
+
+        FileParse(ReadContext context, CocoFile file, DatasetSink sink) {
+            this.context = context;
+            this.files = context.files();
+            this.path = file.path();
+            this.split = file.split();
+            this.sink = sink;
+            this.bases = bases(path, file.rawSplit(), file.split());
+            this.baseHits = new int[bases.length];
+            this.fallbackBase = fallbackBase(file.rawSplit());
+        }
+
+        void run() {
+            Path file = context.root().resolve(path);
+            boolean failed = pass(file, false);
+            if (annotationsDeferred) {
+                if (imagesRead || images.size() > 0) {
+                    // NOTE: annotations before images. Buffering them would hold the largest part of the file
+                    // in memory (hundreds of MB for COCO train2017); a second streaming pass only costs time.
+                    pass(file, true);
+                } else if (!failed) {
+                    problem(ProblemKind.MALFORMED_ANNOTATION, "/annotations",
+                            "the file has annotations but no \"images\" array, so they cannot be placed; "
+                                    + "expected \"images\": [{\"id\": ..., \"file_name\": ...}, ...]");
+                }
+            }
+            if (annotationsAfterBreak > 0) {
+                sink.problem(Problem.of(ProblemKind.MALFORMED_ANNOTATION, path, "/annotations", annotationsAfterBreak
+                        + " annotations refer to images that were not read because the images array breaks off;"
+                        + " they are skipped"));
+            }
+            if (unlistedProblems > 0) {
+                sink.problem(Problem.of(ProblemKind.MALFORMED_ANNOTATION, path, "",
+                        unlistedProblems + " more problems in this file are not listed (only the first "
+                                + MAX_LISTED_PROBLEMS + " are)"));
+            }
+        }
+
+        /**
+         * One streaming pass over the file. The first reads everything (skipping annotations that come before
+         * the images); the second reads only the annotations and stops after them, so an error later in the
+         * file is not reported twice. Returns true when the pass ended on an error.
+         */
+        private boolean pass(Path file, boolean annotationsOnly) {
+            try (InputStream in = Files.newInputStream(file); JsonParser p = JSON.createParser(in)) {
+                JsonToken t = p.nextToken();
+                if (t != JsonToken.START_OBJECT) {
+                    problem(ProblemKind.MALFORMED_ANNOTATION, location(p.currentLocation()),
+                            "expected a JSON object with images, annotations and categories, found "
+                                    + describe(t, p));
+                    return true;
+                }
+                while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    JsonToken value = p.nextToken();
+                    if (annotationsOnly) {
+                        if (name.equals("annotations") && value == JsonToken.START_ARRAY) {
+                            readAnnotations(p);
+                            return false;
+                        }
+                        p.skipChildren();
+                        continue;
+                    }
+                    switch (name) {
+                        case "images" -> {
+                            if (expectArray(p, value, "/images")) {
+                                readImages(p);
+                                imagesRead = true;
+                            }
+                        }
+                        case "annotations" -> {
+                            if (expectArray(p, value, "/annotations")) {
+                                if (imagesRead) {
+                                    readAnnotations(p);
+                                } else {
+                                    annotationsDeferred = true;
+                                    p.skipChildren();
+                                }
+                            }
+                        }
+                        case "categories" -> {
+                            if (expectArray(p, value, "/categories")) {
+                                readCategories(p);
+                            }
+                        }
+                        default -> p.skipChildren();
+                    }
+                }
+                return false;
+            } catch (JsonProcessingException e) {
+                problem(ProblemKind.MALFORMED_ANNOTATION, location(e.getLocation()),
+                        "malformed JSON: " + e.getOriginalMessage() + "; everything before this point was read");
+                return true;
+            } catch (AccessDeniedException e) {
+                problem(ProblemKind.PERMISSION_DENIED, "", "cannot read the file: permission denied");
+                return true;
+            } catch (NoSuchFileException e) {
+                problem(ProblemKind.FILE_VANISHED, "", "the file disappeared while the dataset was read");
+                return true;
+            } catch (IOException e) {
+                problem(ProblemKind.MALFORMED_ANNOTATION, "", "cannot read the file: " + e.getMessage());
+                return true;
+            }
+        }
+
+        private boolean expectArray(JsonParser p, JsonToken value, String pointer) throws IOException {
+            if (value == JsonToken.START_ARRAY) {
+                return true;
+            }
+            problem(ProblemKind.MALFORMED_ANNOTATION, pointer, "expected an array, found " + describe(value, p));
+            p.skipChildren();
+            return false;
+        }
+
+        private void readCategories(JsonParser p) throws IOException {
+            int index = 0;
+            JsonToken t;
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
+                String pointer = "/categories/" + index++;
+                if (t != JsonToken.START_OBJECT) {
+                    problem(ProblemKind.MALFORMED_ANNOTATION, pointer,
+                            "expected a category object, found " + describe(t, p));
+                    p.skipChildren();
+                    continue;
+                }
+                Long id = null;
+                String idText = null;
+                String name = null;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken value = p.nextToken();
+                    if (field.equals("id")) {
+                        id = longValue(p, value);
+                        idText = describe(value, p);
+                    } else if (field.equals("name") && value.isScalarValue() && value != JsonToken.VALUE_NULL) {
+                        name = p.getText();
+                    }
+                    p.skipChildren();
+                }
+                if (id == null || id != id.intValue()) {
+                    problem(ProblemKind.MALFORMED_ANNOTATION, pointer, "category "
+                            + (name == null ? "" : "'" + name + "' ") + "has "
+                            + (idText == null ? "no id" : "id " + idText) + "; expected an integer id");
+                    continue;
+                }
+                int classId = id.intValue();
+                if (!categoryIds.add(classId)) {
+                    problem(ProblemKind.MALFORMED_ANNOTATION, pointer, "category id " + classId
+                            + " is defined twice" + (name == null ? "" : " (again as '" + name + "')")
+                            + "; the first definition is kept");
+                    continue;
+                }
+                sink.classLabel(new ClassLabel(classId, name == null ? String.valueOf(classId) : name));
+            }
+        }
+
+        private void readImages(JsonParser p) throws IOException {
+            int index = 0;
+            JsonToken t;
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
+                String pointer = "/images/" + index++;
+                checkCancelled();
+                if (t != JsonToken.START_OBJECT) {
+                    problem(ProblemKind.MALFORMED_ANNOTATION, pointer,
+                            "expected an image object, found " + describe(t, p));
+                    p.skipChildren();
+                    continue;
+                }
+                Object id = null;
+                String fileName = null;
+                int width = 0, height = 0;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken value = p.nextToken();
+                    switch (field) {
+                        case "id" -> id = idValue(p, value);
+                        case "file_name" -> {
+                            fileName = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                            p.skipChildren();
+                        }
+                        case "width" -> width = sizeValue(p, value);
+                        case "height" -> height = sizeValue(p, value);
+                        default -> p.skipChildren();
+                    }
+                }
+                declareImage(pointer, id, fileName, width, height);
+            }
+        }
+
+        private void declareImage(String pointer, Object id, String fileName, int width, int height) {
+            if (fileName == null || fileName.isBlank()) {
+                problem(ProblemKind.MALFORMED_ANNOTATION, pointer, "image " + (id == null ? "" : id + " ")
+                        + "has no file_name; the image and its annotations are skipped");
+                if (id != null) {
+                    skippedImageIds.add(id);
+                }
+                return;
+            }
+            String imagePath = resolveImage(fileName);
+            if (imagePath == null) {
+                problem(ProblemKind.PATH_ESCAPES_ROOT, pointer, "file_name '" + fileName
+                        + "' points outside the dataset root; the image and its annotations are skipped");
+                if (id != null) {
+                    skippedImageIds.add(id);
+                }
+                return;
+            }
+            if (id == null) {
+                problem(ProblemKind.MALFORMED_ANNOTATION, pointer, "image " + fileName
+                        + " has no usable id (expected a number), so no annotation can refer to it");
+            } else {
+                String first = images.putIfAbsent(id, imagePath);
+                if (first != null) {
+                    problem(ProblemKind.MALFORMED_ANNOTATION, pointer, "image id " + id + " is used twice, for "
+                            + first + " and for " + imagePath + "; its annotations go to " + first);
+                }
+            }
+            sink.image(new ImageRef(imagePath, split, width, height));
+        }
+
+        private void readAnnotations(JsonParser p) throws IOException {
+            int index = 0;
+            JsonToken t;
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
+                checkCancelled();
+                if (t != JsonToken.START_OBJECT) {
+                    problem(ProblemKind.MALFORMED_ANNOTATION, "/annotations/" + index,
+                            "expected an annotation object, found " + describe(t, p));
+                    p.skipChildren();
+                } else {
+                    readAnnotation(p, index);
+                }
+                index++;
+            }
+        }
+
+        private void readAnnotation(JsonParser p, int index) throws IOException {
+            Object imageId = null;
+            String imageIdText = null;
+            Long categoryId = null;
+            String categoryText = null;
+            double[] bbox = null;
+            String badBbox = null;
+            List<Polygon> polygons = List.of();
+            boolean hasSegmentation = false;
+            boolean rle = false;
+            boolean crowd = false;
+            boolean notDetection = false;
+            Map<String, String> attributes = new HashMap<>();
+            Map<String, String> nested = Map.of();
+            String at = "/annotations/" + index;
+
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "image_id" -> {
+                        imageId = idValue(p, value);
+                        imageIdText = describe(value, p);
+                    }
+                    case "category_id" -> {
+                        categoryId = longValue(p, value);
+                        categoryText = describe(value, p);
+                    }
+                    case "bbox" -> {
+                        bbox = readBbox(p, value);
+                        badBbox = bbox == null ? rejectedBbox : null;
+                    }
+                    case "segmentation" -> {
+                        hasSegmentation = value != JsonToken.VALUE_NULL;
+                        if (value == JsonToken.START_OBJECT) {
+                            rle = true;
+                            p.skipChildren();
+                        } else if (value == JsonToken.START_ARRAY) {
+                            SegmentationResult s = readPolygons(p, at);
+                            polygons = s.polygons;
+                            rle = s.rle;
+                        } else if (value != JsonToken.VALUE_NULL) {
+                            problem(ProblemKind.MALFORMED_ANNOTATION, at + "/segmentation",
+                                    "segmentation is " + describe(value, p)
+                                            + "; expected a list of polygons or an RLE object");
+                        }
+                    }
+                    case "iscrowd" -> {
+                        crowd = value == JsonToken.VALUE_TRUE || (value.isNumeric() && p.getDoubleValue() != 0);
+                        p.skipChildren();
+                    }
+                    case "attributes" -> {
+                        if (value == JsonToken.START_OBJECT) {
+                            nested = readScalars(p);
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                    case "caption", "segments_info" -> {
+                        notDetection = true;
+                        p.skipChildren();
+                    }
+                    default -> {
+                        if (value.isScalarValue() && value != JsonToken.VALUE_NULL) {
+                            attributes.put(field, p.getText());
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                }
+            }
+            if (notDetection && bbox == null && badBbox == null && !hasSegmentation) {
+                return;
+            }
+            if (imageId == null) {
+                problem(ProblemKind.MALFORMED_ANNOTATION, at, "annotation has "
+                        + (imageIdText == null ? "no image_id" : "image_id " + imageIdText)
+                        + "; expected the id of an entry in images");
+                return;
+            }
+            String imagePath = images.get(imageId);
+            if (imagePath == null) {
+                if (!imagesRead) {
+                    annotationsAfterBreak++;
+                } else if (!skippedImageIds.contains(imageId)) {
+                    problem(ProblemKind.MALFORMED_ANNOTATION, at, "annotation refers to image_id " + imageId
+                            + ", which no entry in images has; the annotation is skipped");
+                }
+                return;
+            }
+            if (categoryId == null || categoryId != categoryId.intValue()) {
+                problem(ProblemKind.MALFORMED_ANNOTATION, at, "annotation on " + imagePath + " has "
+                        + (categoryText == null ? "no category_id" : "category_id " + categoryText)
+                        + "; expected an integer category id");
+                return;
+            }
+            BoundingBox box = null;
+            if (bbox != null) {
+                box = new BoundingBox(bbox[0], bbox[1], bbox[2], bbox[3]);
+            } else if (!polygons.isEmpty()) {
+                box = bounds(polygons);
+            }
+            if (badBbox != null) {
+                problem(ProblemKind.MALFORMED_ANNOTATION, at + "/bbox", "bbox is " + badBbox
+                        + "; expected 4 numbers [x, y, width, height]"
+                        + (box != null ? "; the bounds of the polygons are used instead"
+                                : "; the annotation is skipped"));
+                if (box == null) {
+                    return;
+                }
+            }
+            if (rle) {
+                attributes.put("segmentation", "rle");
+            }
+            Map<String, String> all = attributes;
+            if (!nested.isEmpty()) {
+                // Top-level fields win over nested attributes of the same name (the "id" above all).
+                all = new HashMap<>(nested);
+                all.putAll(attributes);
+            }
+            sink.annotation(new Annotation(imagePath, categoryId.intValue(), box, polygons, crowd, all));
+        }
+
+        /** Reads a bbox array; null when it is not 4 finite numbers ({@link #rejectedBbox} then says what). */
+        private double[] readBbox(JsonParser p, JsonToken value) throws IOException {
+            if (value != JsonToken.START_ARRAY) {
+                rejectedBbox = describe(value, p);
+                p.skipChildren();
+                return null;
+            }
+            double[] box = new double[4];
+            int count = 0;
+            boolean allNumbers = true, finite = true;
+            JsonToken t;
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
+                if (t.isNumeric()) {
+                    double v = p.getDoubleValue();
+                    finite &= Double.isFinite(v);
+                    if (count < 4) {
+                        box[count] = v;
+                    }
+                } else {
+                    allNumbers = false;
+                    p.skipChildren();
+                }
+                count++;
+            }
+            if (count == 4 && allNumbers && finite) {
+                return box;
+            }
+            rejectedBbox = !allNumbers ? "an array with non-numbers"
+                    : !finite ? "an array with NaN or infinite values" : "an array of " + count + " numbers";
+            return null;
+        }
+
+        private record SegmentationResult(List<Polygon> polygons, boolean rle) {
+        }
+
+        /**
+         * Reads a segmentation array: a list of flat {@code [x0, y0, x1, y1, ...]} polygons, or (NOTE: written by
+         * some tools) a single flat polygon not wrapped in a list.
+         */
+        private SegmentationResult readPolygons(JsonParser p, String pointer) throws IOException {
+            List<Polygon> polygons = new ArrayList<>(1);
+            boolean rle = false;
+            JsonToken t = p.nextToken();
+            if (t != null && t.isNumeric()) {
+                numbers.clear();
+                numbers.add(p.getDoubleValue());
+                boolean ok = readNumbers(p);
+                addPolygon(polygons, ok, 0, pointer);
+                return new SegmentationResult(polygons, false);
+            }
+            int polygonIndex = 0;
+            for (; t != JsonToken.END_ARRAY && t != null; t = p.nextToken(), polygonIndex++) {
+                if (t == JsonToken.START_ARRAY) {
+                    numbers.clear();
+                    boolean ok = readNumbers(p);
+                    addPolygon(polygons, ok, polygonIndex, pointer);
+                } else if (t == JsonToken.START_OBJECT) {
+                    rle = true;
+                    p.skipChildren();
+                } else {
+                    problem(ProblemKind.MALFORMED_ANNOTATION, pointer + "/segmentation/" + polygonIndex,
+                            "expected a polygon [x0, y0, x1, y1, ...], found " + describe(t, p));
+                    p.skipChildren();
+                }
+            }
+            return new SegmentationResult(polygons, rle);
+        }
+
+        /** Reads numbers into {@link #numbers} up to the closing bracket; false if something else was there. */
+        private boolean readNumbers(JsonParser p) throws IOException {
+            boolean ok = true;
+            JsonToken t;
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
+                if (t.isNumeric()) {
+                    numbers.add(p.getDoubleValue());
+                } else {
+                    ok = false;
+                    p.skipChildren();
+                }
+            }
+            return ok;
+        }
+
+        private void addPolygon(List<Polygon> polygons, boolean ok, int polygonIndex, String pointer) {
+            if (ok && numbers.size % 2 == 0) {
+                if (numbers.size > 0) {
+                    polygons.add(new Polygon(Arrays.copyOf(numbers.values, numbers.size)));
+                }
+                return;
+            }
+            problem(ProblemKind.MALFORMED_ANNOTATION, pointer + "/segmentation/" + polygonIndex,
+                    (ok ? "polygon has an odd number of coordinates (" + numbers.size + ")"
+                            : "polygon has values that are not numbers")
+                            + "; expected x, y pairs; the polygon is skipped");
+        }
+
+        private Map<String, String> readScalars(JsonParser p) throws IOException {
+            Map<String, String> result = new HashMap<>();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (value.isScalarValue() && value != JsonToken.VALUE_NULL) {
+                    result.put(field, p.getText());
+                } else {
+                    p.skipChildren();
+                }
+            }
+            return result;
+        }
+
+        /** The path of an image, looked up under the candidate folders; null if it escapes the root. */
+        private String resolveImage(String fileName) {
+            // Normalise once; only names that climb ("../x.jpg") need resolving against every base.
+            String normal = DatasetPaths.resolve("", fileName);
+            for (int i = 0; i < bases.length; i++) {
+                String candidate = normal == null ? DatasetPaths.resolve(bases[i], fileName)
+                        : bases[i].isEmpty() ? normal : bases[i] + "/" + normal;
+                if (candidate != null && files.contains(candidate)) {
+                    baseHits[i]++;
+                    return candidate;
+                }
+            }
+            if (normal == null) {
+                return null;
+            }
+            // Not found anywhere: declare it where this file's other images are, so it is reported missing.
+            int best = -1;
+            for (int i = 0; i < baseHits.length; i++) {
+                if (baseHits[i] > 0 && (best < 0 || baseHits[i] > baseHits[best])) {
+                    best = i;
+                }
+            }
+            String base = best >= 0 ? bases[best] : fallbackBase;
+            return base.isEmpty() ? normal : base + "/" + normal;
+        }
+
+        /** Where images go when none is found: the first existing image folder, or the layout's usual one. */
+        private String fallbackBase(String rawSplit) {
+            String jsonDir = DatasetPaths.parent(path);
+            boolean inAnnotations = DatasetPaths.fileName(jsonDir).equalsIgnoreCase("annotations");
+            String top = inAnnotations ? DatasetPaths.parent(jsonDir) : jsonDir;
+            for (String base : bases) {
+                boolean layoutFolder = base.isEmpty() || base.equals(top) || (inAnnotations && base.equals(jsonDir));
+                if (!layoutFolder && !files.under(base).isEmpty()) {
+                    return base;
+                }
+            }
+            return inAnnotations ? join(top, rawSplit == null ? "images" : "images/" + rawSplit) : jsonDir;
+        }
+
+        private void checkCancelled() {
+            if ((++records & (CANCEL_CHECK_INTERVAL - 1)) == 0) {
+                context.progress().checkCancelled();
+            }
+        }
+
+        private void problem(ProblemKind kind, String location, String message) {
+            if (listedProblems < MAX_LISTED_PROBLEMS) {
+                listedProblems++;
+                sink.problem(Problem.of(kind, path, location, message));
+            } else {
+                unlistedProblems++;
+            }
+        }
+    }
+
+    /**
+     * The folders a COCO file's {@code file_name} is looked up in, best first: relative to the folder above
+     * {@code annotations/} (or the JSON's own folder) {@code images/<split>}, {@code images}, {@code <split>},
+     * {@code <split>2017}, then the JSON's folder, then the same under the root, then the root.
+     */
+    static String[] bases(String jsonPath, String rawSplit, String split) {
+        String jsonDir = DatasetPaths.parent(jsonPath);
+        String top = DatasetPaths.fileName(jsonDir).equalsIgnoreCase("annotations")
+                ? DatasetPaths.parent(jsonDir) : jsonDir;
+        Set<String> result = new LinkedHashSet<>();
+        for (String base : top.isEmpty() ? List.of("") : List.of(top, "")) {
+            if (rawSplit != null) {
+                result.add(join(base, "images/" + rawSplit));
+                result.add(join(base, "images/" + split));
+            }
+            result.add(join(base, "images"));
+            if (rawSplit != null) {
+                result.add(join(base, rawSplit));
+                result.add(join(base, split));
+                result.add(join(base, split + "2017"));
+            }
+            if (base.equals(top)) {
+                result.add(jsonDir);
+                result.add(top);
+            }
+        }
+        result.add("");
+        return result.toArray(String[]::new);
+    }
+
+    private static String join(String base, String child) {
+        return base.isEmpty() ? child : base + "/" + child;
+    }
+
+    /** A number or numeric string as a long; null for anything else (fractions, big numbers, objects). */
+    static Long longValue(JsonParser p, JsonToken value) throws IOException {
+        if (value == JsonToken.VALUE_NUMBER_INT) {
+            JsonParser.NumberType type = p.getNumberType();
+            return type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG ? p.getLongValue() : null;
+        }
+        if (value == JsonToken.VALUE_NUMBER_FLOAT) {
+            double d = p.getDoubleValue();
+            return d == Math.rint(d) && Math.abs(d) < 0x1p62 ? (long) d : null;
+        }
+        if (value == JsonToken.VALUE_STRING) {
+            try {
+                return Long.parseLong(p.getText().trim());
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        p.skipChildren();
+        return null;
+    }
+
+    /** An image id: a Long for numbers and numeric strings, the String itself for other strings, else null. */
+    private static Object idValue(JsonParser p, JsonToken value) throws IOException {
+        Long number = longValue(p, value);
+        if (number != null) {
+            return number;
+        }
+        return value == JsonToken.VALUE_STRING && !p.getText().isEmpty() ? p.getText() : null;
+    }
+
+    /** A declared width/height; 0 when absent, negative or not a number. */
+    private static int sizeValue(JsonParser p, JsonToken value) throws IOException {
+        Long v = longValue(p, value);
+        return v == null || v < 0 || v > Integer.MAX_VALUE ? 0 : v.intValue();
+    }
+
+    /** A short description of a JSON value for messages: {@code "abc"}, {@code 12}, an object, ... */
+    private static String describe(JsonToken t, JsonParser p) throws IOException {
+        if (t == null) {
+            return "the end of the file";
+        }
+        return switch (t) {
+            case START_OBJECT -> "an object";
+            case START_ARRAY -> "an array";
+            case VALUE_STRING -> "\"" + abbreviate(p.getText()) + "\"";
+            case VALUE_NULL -> "null";
+            default -> t.isScalarValue() ? abbreviate(p.getText()) : t.toString().toLowerCase(Locale.ROOT);
+        };
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    }
+
+    private static BoundingBox bounds(List<Polygon> polygons) {
+        double minX = Double.POSITIVE_INFINITY, minY = Double.POSITIVE_INFINITY;
+        double maxX = Double.NEGATIVE_INFINITY, maxY = Double.NEGATIVE_INFINITY;
+        for (Polygon polygon : polygons) {
+            BoundingBox b = polygon.bounds();
+            minX = Math.min(minX, b.x());
+            minY = Math.min(minY, b.y());
+            maxX = Math.max(maxX, b.maxX());
+            maxY = Math.max(maxY, b.maxY());
+        }
+        return BoundingBox.fromCorners(minX, minY, maxX, maxY);
+    }
+
+    private static String location(JsonLocation location) {
+        return location == null || location.getLineNr() < 0 ? ""
+                : "line " + location.getLineNr() + ", column " + location.getColumnNr();
+    }
+
+    /** A growable array of doubles, reused for every polygon of a file. */
+    private static final class DoubleBuffer {
+        double[] values = new double[64];
+        int size;
+
+        void clear() {
+            size = 0;
+        }
+
+        void add(double v) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = v;
+        }
+    }
+
+    /**
+     * Image id to image path. Numeric ids (the norm) live in an open-addressing table of primitive longs,
+     * about 12 bytes per image plus the path; other string ids in a plain map.
+     */
+    static final class ImageIds {
+        private long[] keys = new long[1024];
+        private String[] values = new String[1024];
+        private int size;
+        private final Map<String, String> byString = new HashMap<>();
+
+        int size() {
+            return size + byString.size();
+        }
+
+        String get(Object id) {
+            if (id instanceof Long l) {
+                long key = l;
+                int mask = keys.length - 1;
+                for (int i = slot(key, mask); values[i] != null; i = (i + 1) & mask) {
+                    if (keys[i] == key) {
+                        return values[i];
+                    }
+                }
+                return null;
+            }
+            return byString.get((String) id);
+        }
+
+        /** Maps id to path unless id is already mapped; returns the earlier path, or null. */
+        String putIfAbsent(Object id, String path) {
+            if (!(id instanceof Long l)) {
+                return byString.putIfAbsent((String) id, path);
+            }
+            if ((size + 1) * 2 > keys.length) {
+                grow();
+            }
+            long key = l;
+            int mask = keys.length - 1;
+            int i = slot(key, mask);
+            for (; values[i] != null; i = (i + 1) & mask) {
+                if (keys[i] == key) {
+                    return values[i];
+                }
+            }
+            keys[i] = key;
+            values[i] = path;
+            size++;
+            return null;
+        }
+
+        private void grow() {
+            long[] oldKeys = keys;
+            String[] oldValues = values;
+            keys = new long[oldKeys.length * 2];
+            values = new String[oldValues.length * 2];
+            int mask = keys.length - 1;
+            for (int j = 0; j < oldKeys.length; j++) {
+                if (oldValues[j] != null) {
+                    int i = slot(oldKeys[j], mask);
+                    while (values[i] != null) {
+                        i = (i + 1) & mask;
+                    }
+                    keys[i] = oldKeys[j];
+                    values[i] = oldValues[j];
+                }
+            }
+        }
+
+        private static int slot(long key, int mask) {
+            long h = key * 0x9E3779B97F4A7C15L;
+            return (int) (h ^ (h >>> 32)) & mask;
+        }
+    }
+}
