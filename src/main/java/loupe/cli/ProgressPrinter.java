@@ -11,7 +11,8 @@ import loupe.core.task.ProgressTracker;
  */
 final class ProgressPrinter implements AutoCloseable {
 
-    private static final long INTERVAL_MILLIS = 500;
+    /** Twice a second; a system property lets tests sample faster. */
+    private static final long INTERVAL_MILLIS = Long.getLong("loupe.progress.interval.millis", 500);
 
     private final ProgressTracker tracker;
     private final PrintWriter err;

@@ -204,11 +204,18 @@ public final class Indexer {
                 Path file = root.resolve(path);
                 try {
                     BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-                    sizes[i] = attributes.size();
-                    mtimes[i] = attributes.lastModifiedTime().to(TimeUnit.MICROSECONDS);
-                    stage.file(path, sizes[i], mtimes[i]);
-                    if (DatasetPaths.isImage(path)) {
-                        header(i, path, file, cache.get(path));
+                    if (attributes.isRegularFile()) {
+                        sizes[i] = attributes.size();
+                        mtimes[i] = attributes.lastModifiedTime().to(TimeUnit.MICROSECONDS);
+                        stage.file(path, sizes[i], mtimes[i]);
+                        if (DatasetPaths.isImage(path)) {
+                            header(i, path, file, cache.get(path));
+                        }
+                    } else {
+                        // A FIFO or device named like an image would block a header read forever.
+                        sizes[i] = -1;
+                        mtimes[i] = -1;
+                        globalSink.problem(Problem.of(ProblemKind.OTHER, path, "not a regular file; skipped"));
                     }
                 } catch (NoSuchFileException e) {
                     sizes[i] = -1;

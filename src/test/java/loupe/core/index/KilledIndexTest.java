@@ -1,6 +1,7 @@
 package loupe.core.index;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -28,7 +29,7 @@ class KilledIndexTest {
     @Test
     void catalogSurvivesKillDuringIndexing() throws Exception {
         CocoFixture coco = new CocoFixture(dataset).categories("a", "b");
-        int images = 1500;
+        int images = 4000;
         for (int i = 0; i < images; i++) {
             int id = coco.image(i % 10 == 0 ? "val" : "train", "img" + i + ".jpg", 32 + i % 50, 32);
             coco.box(id, 1 + i % 2, 1, 1, 10, 10);
@@ -37,7 +38,7 @@ class KilledIndexTest {
         Path catalogFile = cache.resolve("catalog.duckdb");
 
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "loupe.Main",
+                "-Dloupe.progress.interval.millis=20", "-cp", System.getProperty("java.class.path"), "loupe.Main",
                 "index", dataset.toString(), "--catalog", catalogFile.toString(), "--threads", "1")
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
@@ -53,6 +54,7 @@ class KilledIndexTest {
         }
         child.destroyForcibly();   // SIGKILL: no shutdown hooks, no cleanup
         child.waitFor(30, TimeUnit.SECONDS);
+        assertNotEquals(0, child.exitValue(), "the child must have been killed before it finished");
 
         try (Catalog catalog = Catalog.open(catalogFile)) {
             IndexResult result = new Indexer(IndexOptions.defaults()).index(catalog, dataset, Progress.NONE);
