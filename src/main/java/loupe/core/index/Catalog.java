@@ -33,6 +33,8 @@ import org.duckdb.DuckDBConnection;
  */
 public final class Catalog implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Catalog.class);
+
     static final int SCHEMA_VERSION = 2;
 
     private static final String[] SCHEMA = {
@@ -338,7 +340,9 @@ public final class Catalog implements AutoCloseable {
             connection.setAutoCommit(false);
             try (Statement st = connection.createStatement()) {
                 for (String sql : steps) {
+                    long t0 = System.nanoTime();
                     st.execute(sql);
+                    LOG.debug("{} ms: {}", (System.nanoTime() - t0) / 1_000_000, sql.length() > 90 ? sql.substring(0, 90) : sql);
                 }
                 for (Map.Entry<String, String> e : meta.entrySet()) {
                     setMeta(e.getKey(), e.getValue());
