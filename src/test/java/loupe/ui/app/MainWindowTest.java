@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -34,8 +35,12 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 import loupe.core.index.CatalogLocation;
+import loupe.core.index.IndexOptions;
 import loupe.core.stats.DatasetStats.ClassCount;
+import loupe.core.task.Job;
+import loupe.core.task.Progress;
 import loupe.ui.app.MainViewModel.Status;
+import loupe.ui.fx.JobRunner;
 
 /** Smoke tests of the main window on a real (headless) stage: the nodes are there, filled and switched. */
 @Tag("ui")
@@ -52,6 +57,7 @@ class MainWindowTest {
 
     private ExecutorService executor;
     private MainViewModel model;
+    private Stage stage;
 
     @BeforeAll
     static void catalogsInTempDir() {
@@ -71,6 +77,7 @@ class MainWindowTest {
 
     @Start
     void start(Stage stage) {
+        this.stage = stage;
         executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "loupe-index-test");
             t.setDaemon(true);
@@ -150,6 +157,34 @@ class MainWindowTest {
         assertTrue(robot.lookup("#messageLabel").queryAs(Label.class).getText()
                 .startsWith("Loupe does not recognise a dataset"));
         assertFalse(robot.lookup("#datasetPane").query().isVisible());
+    }
+
+    @Test
+    void cancelButtonShowsWhileIndexingAndStopsTheIndex(FxRobot robot) throws Exception {
+        UiFixtures.yolo(dataset);
+        // A runner that holds the job, so the window stays in "indexing" until the test lets it run.
+        List<Runnable> held = new ArrayList<>();
+        JobRunner holding = new JobRunner() {
+            @Override
+            public <V> void submit(Job<V> job, Progress progress, Callbacks<V> callbacks) {
+                held.add(() -> JobRunner.direct().submit(job, progress, callbacks));
+            }
+        };
+        MainViewModel heldModel = new MainViewModel(holding, IndexOptions.defaults().withThreads(2),
+                root -> cache.resolve("held.duckdb"));
+        robot.interact(() -> {
+            stage.setScene(new MainWindow(heldModel).scene());
+            heldModel.open(dataset);
+        });
+
+        assertTrue(robot.lookup("#indexingPane").query().isVisible());
+        assertTrue(robot.lookup("#cancelButton").query().isVisible());
+        robot.clickOn("#cancelButton");
+        robot.interact(() -> held.forEach(Runnable::run));
+
+        assertEquals(Status.CANCELLED, heldModel.getStatus());
+        assertEquals("Indexing cancelled", robot.lookup("#messageTitle").queryAs(Label.class).getText());
+        assertFalse(robot.lookup("#cancelButton").query().isVisible());
     }
 
     private void openAndWait(FxRobot robot, Path folder) throws TimeoutException {
