@@ -42,6 +42,11 @@ public final class YoloFormat implements DatasetFormat {
     static final int MAX_LINE_PROBLEMS = 20;
 
     @Override
+    public boolean needsImageHeaders() {
+        return true;
+    }
+
+    @Override
     public String id() {
         return "yolo";
     }

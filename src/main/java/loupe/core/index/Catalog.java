@@ -192,10 +192,6 @@ public final class Catalog implements AutoCloseable {
 
     // ---------------------------------------------------------------- indexer side (package-private)
 
-    /** A file's header as cached: width/height/format, or the reason it could not be read. */
-    record CachedHeader(long size, long mtime, int width, int height, String format, String error) {
-    }
-
     /**
      * Moves image headers a killed run left in staging into the cache (they are keyed by size and mtime, so
      * always valid), then empties staging.
@@ -211,14 +207,49 @@ public final class Catalog implements AutoCloseable {
         }
     }
 
-    Map<String, CachedHeader> loadHeaderCache() throws CatalogException {
-        Map<String, CachedHeader> cache = new HashMap<>();
-        query("SELECT path, size, mtime, width, height, format, error FROM header_cache", rs -> {
-            cache.put(rs.getString(1), new CachedHeader(rs.getLong(2), rs.getLong(3), rs.getInt(4), rs.getInt(5),
-                    rs.getString(6), rs.getString(7)));
-            return null;
-        });
-        return cache;
+    /**
+     * Files added, removed or changed (size or mtime) between the last committed index and the files staged
+     * by the current run. Computed in the database, so a million unchanged files cost a join, not a Java map.
+     */
+    long changedFiles() throws CatalogException {
+        return queryLong("SELECT (SELECT count(*) FROM (SELECT path, size, mtime FROM stage_files"
+                + " EXCEPT SELECT path, size, mtime FROM files))"
+                + " + (SELECT count(*) FROM (SELECT path, size, mtime FROM files"
+                + " EXCEPT SELECT path, size, mtime FROM stage_files))");
+    }
+
+    /** Staged files whose header is not cached for their current size and mtime (images or not). */
+    List<String> pathsWithoutCachedHeader() throws CatalogException {
+        return query("SELECT s.path FROM stage_files s ANTI JOIN header_cache h"
+                + " ON h.path = s.path AND h.size = s.size AND h.mtime = s.mtime", rs -> rs.getString(1));
+    }
+
+    /** Receives a cached image header. */
+    interface HeaderConsumer {
+        void accept(String path, int width, int height, String format);
+    }
+
+    /** Streams the cached, readable headers of the staged files (those whose size and mtime still match). */
+    void forEachCachedHeader(HeaderConsumer consumer) throws CatalogException {
+        query("SELECT h.path, h.width, h.height, h.format FROM header_cache h JOIN stage_files s"
+                + " ON h.path = s.path AND h.size = s.size AND h.mtime = s.mtime WHERE h.error IS NULL", rs -> {
+                    consumer.accept(rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getString(4));
+                    return null;
+                });
+    }
+
+    /** Records a run that found nothing changed: only {@code meta} is updated; staging is emptied. */
+    void commitUnchanged(Map<String, String> meta) throws CatalogException {
+        try (Statement st = connection.createStatement()) {
+            for (Map.Entry<String, String> e : meta.entrySet()) {
+                setMeta(e.getKey(), e.getValue());
+            }
+            for (String table : STAGE_TABLES) {
+                st.execute("DELETE FROM " + table);
+            }
+        } catch (SQLException e) {
+            throw new CatalogException("cannot save the index to the catalog", e);
+        }
     }
 
     Map<String, Long> loadUnitFingerprints() throws CatalogException {

@@ -106,18 +106,34 @@ public final class Indexer {
             }
 
             Run run = new Run(catalog, absolute, listing, format, pool, progress);
+            boolean unchanged;
             try (Catalog.Stage stage = catalog.openStage()) {
                 run.stage = stage;
                 for (Problem p : walk.problems()) {
                     run.globalSink.problem(p);
                 }
-                run.scan();
-                progress.checkCancelled();
-                mark = lap(phases, "scanning", mark);
-                format.reader().read(run);
-                progress.checkCancelled();
+                run.stat();
                 stage.flush();
-                mark = lap(phases, "annotations", mark);
+                progress.checkCancelled();
+                // Readers are functions of the files: when no file was added, removed or changed since a
+                // complete index in the same format, its result stands and nothing needs reading.
+                unchanged = walk.problems().isEmpty() && run.problemsWhileScanning.get() == 0
+                        && catalog.isIndexed() && format.id().equals(catalog.meta("format").orElse(""))
+                        && catalog.changedFiles() == 0;
+                if (!unchanged) {
+                    run.readHeaders();
+                    progress.checkCancelled();
+                    if (format.needsImageHeaders()) {
+                        run.loadCachedHeaders();
+                    }
+                    mark = lap(phases, "scanning", mark);
+                    format.reader().read(run);
+                    progress.checkCancelled();
+                    stage.flush();
+                    mark = lap(phases, "annotations", mark);
+                } else {
+                    mark = lap(phases, "scanning", mark);
+                }
             } catch (SQLException e) {
                 throw new CatalogException("cannot write to the catalog", e);
             }
@@ -130,7 +146,11 @@ public final class Indexer {
             meta.put("indexed_at", Instant.now().toString());
             meta.put("elapsed_ms", String.valueOf(elapsed));
             meta.put("files", String.valueOf(listing.size()));
-            catalog.commit(meta);
+            if (unchanged) {
+                catalog.commitUnchanged(meta);
+            } else {
+                catalog.commit(meta);
+            }
             progress.update("catalog", 1, 1);
             lap(phases, "catalog", mark);
             elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -139,7 +159,9 @@ public final class Indexer {
                     catalog.queryLong("SELECT count(*) FROM annotations"),
                     catalog.queryLong("SELECT count(*) FROM classes"),
                     catalog.queryLong("SELECT count(*) FROM problems"),
-                    run.headersRead.get(), run.unitsParsed.get(), run.unitsReused.get(), elapsed, phases);
+                    run.headersRead.get(), run.unitsParsed.get(),
+                    unchanged ? catalog.queryLong("SELECT count(*) FROM units") : run.unitsReused.get(), elapsed,
+                    phases);
         } finally {
             pool.shutdownNow();
         }
@@ -172,7 +194,8 @@ public final class Indexer {
         private final long[] sizes;
         private final long[] mtimes;
         private final ImageHeader[] headers;
-        private final Map<String, Long> previousUnits;
+        private Map<String, Long> previousUnits;
+        private final AtomicLong problemsWhileScanning = new AtomicLong();
         private final AtomicLong headersRead = new AtomicLong();
         private final AtomicLong unitsParsed = new AtomicLong();
         private final AtomicLong unitsReused = new AtomicLong();
@@ -190,65 +213,75 @@ public final class Indexer {
             this.sizes = new long[listing.size()];
             this.mtimes = new long[listing.size()];
             this.headers = new ImageHeader[listing.size()];
-            this.previousUnits = catalog.loadUnitFingerprints();
         }
 
-        /** One stat per file; a header read per image that is new or changed. */
-        void scan() throws IOException {
-            Map<String, Catalog.CachedHeader> cache = catalog.loadHeaderCache();
+        /** One stat per file, in parallel, into arrays; then staged from one thread (no appender contention). */
+        void stat() throws IOException, SQLException {
             int n = listing.size();
             AtomicLong done = new AtomicLong();
             progress.update("scanning", 0, n);
             parallel(n, i -> {
                 String path = listing.get(i);
-                Path file = root.resolve(path);
+                sizes[i] = -1;
+                mtimes[i] = -1;
                 try {
-                    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                    BasicFileAttributes attributes = Files.readAttributes(root.resolve(path), BasicFileAttributes.class);
                     if (attributes.isRegularFile()) {
                         sizes[i] = attributes.size();
                         mtimes[i] = attributes.lastModifiedTime().to(TimeUnit.MICROSECONDS);
-                        stage.file(path, sizes[i], mtimes[i]);
-                        if (DatasetPaths.isImage(path)) {
-                            header(i, path, file, cache.get(path));
-                        }
                     } else {
                         // A FIFO or device named like an image would block a header read forever.
-                        sizes[i] = -1;
-                        mtimes[i] = -1;
-                        globalSink.problem(Problem.of(ProblemKind.OTHER, path, "not a regular file; skipped"));
+                        scanProblem(Problem.of(ProblemKind.OTHER, path, "not a regular file; skipped"));
                     }
                 } catch (NoSuchFileException e) {
-                    sizes[i] = -1;
-                    mtimes[i] = -1;
-                    globalSink.problem(Problem.of(ProblemKind.FILE_VANISHED, path, "file vanished during indexing"));
+                    scanProblem(Problem.of(ProblemKind.FILE_VANISHED, path, "file vanished during indexing"));
                 } catch (AccessDeniedException e) {
-                    sizes[i] = -1;
-                    mtimes[i] = -1;
-                    globalSink.problem(Problem.of(ProblemKind.PERMISSION_DENIED, path, "cannot be read: permission denied"));
+                    scanProblem(Problem.of(ProblemKind.PERMISSION_DENIED, path, "cannot be read: permission denied"));
                 }
                 long d = done.incrementAndGet();
-                if ((d & 63) == 0 || d == n) {
+                if ((d & 255) == 0 || d == n) {
                     progress.update("scanning", d, n);
                 }
             });
+            for (int i = 0; i < n; i++) {
+                if (sizes[i] >= 0) {
+                    stage.file(listing.get(i), sizes[i], mtimes[i]);
+                }
+            }
         }
 
-        private void header(int i, String path, Path file, Catalog.CachedHeader cached)
-                throws IOException, SQLException {
-            if (cached != null && cached.size() == sizes[i] && cached.mtime() == mtimes[i]) {
-                if (cached.error() == null) {
-                    headers[i] = new ImageHeader(cached.width(), cached.height(), cached.format());
+        private void scanProblem(Problem problem) {
+            problemsWhileScanning.incrementAndGet();
+            globalSink.problem(problem);
+        }
+
+        /** Reads the header of every image that is new or changed since it was last cached. */
+        void readHeaders() throws IOException {
+            List<String> uncached = catalog.pathsWithoutCachedHeader();
+            int[] todo = uncached.stream().filter(DatasetPaths::isImage).mapToInt(listing::indexOf)
+                    .filter(i -> i >= 0).toArray();
+            AtomicLong done = new AtomicLong();
+            progress.update("headers", 0, todo.length);
+            parallel(todo.length, k -> {
+                int i = todo[k];
+                String path = listing.get(i);
+                headersRead.incrementAndGet();
+                try {
+                    ImageHeader h = ImageHeaders.read(root.resolve(path));
+                    headers[i] = h;
+                    stage.header(path, sizes[i], mtimes[i], h.width(), h.height(), h.format(), null);
+                } catch (CorruptImageException e) {
+                    stage.header(path, sizes[i], mtimes[i], 0, 0, null, e.getMessage());
+                } catch (NoSuchFileException e) {
+                    globalSink.problem(Problem.of(ProblemKind.FILE_VANISHED, path, "file vanished during indexing"));
+                } catch (AccessDeniedException e) {
+                    globalSink.problem(Problem.of(ProblemKind.PERMISSION_DENIED, path, "cannot be read: permission denied"));
                 }
-                return;
-            }
-            headersRead.incrementAndGet();
-            try {
-                ImageHeader h = ImageHeaders.read(file);
-                headers[i] = h;
-                stage.header(path, sizes[i], mtimes[i], h.width(), h.height(), h.format(), null);
-            } catch (CorruptImageException e) {
-                stage.header(path, sizes[i], mtimes[i], 0, 0, null, e.getMessage());
-            }
+                long d = done.incrementAndGet();
+                if ((d & 63) == 0 || d == todo.length) {
+                    progress.update("headers", d, todo.length);
+                }
+            });
         }
 
         @Override
@@ -269,7 +302,20 @@ public final class Indexer {
         @Override
         public ImageHeader header(String relativePath) {
             int i = listing.indexOf(relativePath);
-            return i >= 0 ? headers[i] : null;
+            if (i < 0) {
+                return null;
+            }
+            return headers[i];
+        }
+
+        /** Headers not read this run come from the catalog, for readers that need them. */
+        void loadCachedHeaders() throws CatalogException {
+            catalog.forEachCachedHeader((path, width, height, fmt) -> {
+                int i = listing.indexOf(path);
+                if (i >= 0 && headers[i] == null) {
+                    headers[i] = new ImageHeader(width, height, fmt);
+                }
+            });
         }
 
         @Override
@@ -279,6 +325,9 @@ public final class Indexer {
 
         @Override
         public void parseUnits(List<Unit> units, UnitParser parser) throws IOException {
+            if (previousUnits == null) {
+                previousUnits = catalog.loadUnitFingerprints();
+            }
             int n = units.size();
             AtomicLong done = new AtomicLong();
             progress.update("annotations", 0, n);
