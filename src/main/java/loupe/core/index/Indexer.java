@@ -21,9 +21,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import loupe.core.formats.DatasetFormat;
 import loupe.core.formats.DatasetPaths;
 import loupe.core.formats.DatasetSink;
@@ -56,8 +53,6 @@ import loupe.core.task.Progress;
  * index intact.
  */
 public final class Indexer {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final IndexOptions options;
 
@@ -346,6 +341,8 @@ public final class Indexer {
                         parser.parse(unit, sink);
                     } catch (CancellationException | CatalogException e) {
                         throw e;
+                    } catch (StageWriteException e) {
+                        throw new CatalogException("cannot write to the catalog", e.getCause());
                     } catch (IOException | RuntimeException e) {
                         sink.problem(Problem.of(ProblemKind.MALFORMED_ANNOTATION, unit.key(),
                                 "cannot read this annotation file: " + e.getMessage()));
@@ -429,7 +426,7 @@ public final class Indexer {
             @Override
             public void annotation(Annotation a) {
                 boolean hasBox = a.box() != null;
-                String polygons = a.polygons().isEmpty() ? null : polygonsJson(a.polygons());
+                byte[] polygons = a.polygons().isEmpty() ? null : Polygons.encode(a.polygons());
                 String attributes = a.attributes().isEmpty() ? null : attributesJson(a);
                 write(() -> stage.annotation(unit, a.imagePath(), a.classId(),
                         hasBox ? a.box().x() : 0, hasBox ? a.box().y() : 0,
@@ -448,7 +445,7 @@ public final class Indexer {
                 try {
                     action.run();
                 } catch (SQLException e) {
-                    throw new IllegalStateException("cannot write to the catalog: " + e.getMessage(), e);
+                    throw new StageWriteException(e);
                 }
             }
         }
@@ -459,30 +456,46 @@ public final class Indexer {
         }
     }
 
-    static String polygonsJson(List<Polygon> polygons) {
-        StringBuilder sb = new StringBuilder("[");
-        for (int p = 0; p < polygons.size(); p++) {
-            if (p > 0) {
+    /** Attributes as a JSON object of strings, written by hand: Jackson's per-call overhead showed in profiles. */
+    static String attributesJson(Annotation a) {
+        StringBuilder sb = new StringBuilder("{");
+        a.attributes().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            if (sb.length() > 1) {
                 sb.append(',');
             }
-            sb.append('[');
-            double[] pts = polygons.get(p).points();
-            for (int i = 0; i < pts.length; i++) {
-                if (i > 0) {
-                    sb.append(',');
-                }
-                sb.append(pts[i]);
-            }
-            sb.append(']');
-        }
-        return sb.append(']').toString();
+            jsonString(sb, e.getKey());
+            sb.append(':');
+            jsonString(sb, e.getValue());
+        });
+        return sb.append('}').toString();
     }
 
-    private static String attributesJson(Annotation a) {
-        try {
-            return JSON.writeValueAsString(a.attributes());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+    private static void jsonString(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        sb.append('"');
+    }
+
+    /** A failed catalog write inside a reader's callback: fatal for the run, never a data problem. */
+    private static final class StageWriteException extends RuntimeException {
+        StageWriteException(SQLException cause) {
+            super(cause);
         }
     }
 
