@@ -54,6 +54,8 @@ import loupe.core.task.Progress;
  */
 public final class Indexer {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Indexer.class);
+
     private final IndexOptions options;
 
     public Indexer(IndexOptions options) {
@@ -110,11 +112,13 @@ public final class Indexer {
                 run.stat();
                 stage.flush();
                 progress.checkCancelled();
+                LOG.debug("stat and stage files: {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - mark));
                 // Readers are functions of the files: when no file was added, removed or changed since a
                 // complete index in the same format, its result stands and nothing needs reading.
                 unchanged = walk.problems().isEmpty() && run.problemsWhileScanning.get() == 0
                         && catalog.isIndexed() && format.id().equals(catalog.meta("format").orElse(""))
                         && catalog.changedFiles() == 0;
+                LOG.debug("compared with the last index: {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - mark));
                 if (!unchanged) {
                     run.readHeaders();
                     progress.checkCancelled();
@@ -238,11 +242,13 @@ public final class Indexer {
                     progress.update("scanning", d, n);
                 }
             });
+            long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 if (sizes[i] >= 0) {
                     stage.file(listing.get(i), sizes[i], mtimes[i]);
                 }
             }
+            LOG.debug("staged {} files in {} ms", n, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         }
 
         private void scanProblem(Problem problem) {
