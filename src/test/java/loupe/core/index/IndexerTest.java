@@ -289,6 +289,52 @@ class IndexerTest {
         }
     }
 
+    @Test
+    void reportsFileThatVanishesDuringIndexing() throws IOException {
+        cleanCoco();
+        Path victim = dataset.resolve("images/train/c.png");
+        Progress deleteAfterListing = new Progress() {
+            @Override
+            public void update(String phase, long done, long total) {
+                if (phase.equals("scanning")) {
+                    try {
+                        Files.deleteIfExists(victim);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return false;
+            }
+        };
+        try (Catalog catalog = catalog()) {
+            new Indexer(IndexOptions.defaults()).index(catalog, dataset, deleteAfterListing);
+            List<String> kinds = catalog.query("SELECT kind FROM problems WHERE path = 'images/train/c.png' ORDER BY kind",
+                    rs -> rs.getString(1));
+            assertEquals(List.of("FILE_VANISHED", "MISSING_IMAGE"), kinds);
+        }
+    }
+
+    @Test
+    void reportsUnreadableFolderAndGoesOn() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeFalse("root".equals(System.getProperty("user.name")),
+                "root reads every folder");
+        cleanCoco();
+        Path locked = Files.createDirectories(dataset.resolve("images/locked"));
+        TestImages.write(locked.resolve("x.jpg"), 5, 5);
+        locked.toFile().setReadable(false);
+        try (Catalog catalog = catalog()) {
+            IndexResult result = index(catalog);
+            assertEquals(6, result.images());
+            assertEquals("PERMISSION_DENIED", problems(catalog).get("images/locked"));
+        } finally {
+            locked.toFile().setReadable(true);
+        }
+    }
+
     private static Map<String, String> problems(Catalog catalog) throws IOException {
         return new TreeMap<>(catalog.query("SELECT path, kind FROM problems", rs -> Map.entry(rs.getString(1),
                 rs.getString(2))).stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
