@@ -17,7 +17,7 @@ final class CatalogOptions {
             description = "Worker threads for listing, headers and parsing (default: ${DEFAULT-VALUE}).")
     int threads = IndexOptions.defaultThreads();
 
-    @Option(names = "--format", paramLabel = "FORMAT",
+    @Option(names = {"--format", "--from"}, paramLabel = "FORMAT",
             description = "Dataset format instead of auto-detection: coco, yolo, voc, folders.")
     String format;
 

@@ -30,6 +30,11 @@ public final class Formats {
         return ALL.stream().map(DatasetFormat::id).collect(Collectors.toList());
     }
 
+    /** The ids of the formats Loupe can write. */
+    public static List<String> writableIds() {
+        return ALL.stream().filter(f -> f.writer().isPresent()).map(DatasetFormat::id).collect(Collectors.toList());
+    }
+
     /** The chosen format and why. */
     public record Detection(DatasetFormat format, Support support) {
     }
