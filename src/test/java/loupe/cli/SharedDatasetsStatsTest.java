@@ -45,6 +45,9 @@ class SharedDatasetsStatsTest {
         "datumaro/coco/coco_roboflow,                                coco,    2,      3,    3",
         "datumaro/coco/mmdet_coco,                                   coco,    2,      3,    3",
         "labelme/instance_segmentation/data_dataset_coco,            coco,    3,      12,   21",
+        "datumaro/cvat_xml/for_images/export_project,                cvat,    6,      12,   2",
+        "datumaro/cvat_xml/for_images/export_task,                   cvat,    2,      2,    2",
+        "datumaro/cvat_xml/for_video,                                cvat,    3,      0,    3",
     })
     void statsGiveTheTrueCounts(String sample, String format, int images, int annotations, int classes)
             throws Exception {
