@@ -45,6 +45,14 @@ class SharedDatasetsStatsTest {
         "datumaro/coco/coco_roboflow,                                coco,    2,      3,    3",
         "datumaro/coco/mmdet_coco,                                   coco,    2,      3,    3",
         "labelme/instance_segmentation/data_dataset_coco,            coco,    3,      12,   21",
+        "labelme/bbox_detection,                                     labelme, 3,      9,    20",
+        "labelme/instance_segmentation,                              labelme, 3,      16,   20",
+        "labelme/semantic_segmentation,                              labelme, 3,      16,   20",
+        "labelme/video_annotation,                                   labelme, 5,      15,   2",
+        "labelme/classification,                                     labelme, 2,      2,    2",
+        "labelme/primitives,                                         labelme, 1,      8,    7",
+        "labelme/tutorial,                                           labelme, 1,      4,    4",
+        "labelme,                                                    labelme, 18,     70,   20",
     })
     void statsGiveTheTrueCounts(String sample, String format, int images, int annotations, int classes)
             throws Exception {
