@@ -48,6 +48,14 @@ class SharedDatasetsStatsTest {
         "datumaro/cvat_xml/for_images/export_project,                cvat,    6,      12,   2",
         "datumaro/cvat_xml/for_images/export_task,                   cvat,    2,      2,    2",
         "datumaro/cvat_xml/for_video,                                cvat,    3,      0,    3",
+        "labelme/bbox_detection,                                     labelme, 3,      9,    20",
+        "labelme/instance_segmentation,                              labelme, 3,      16,   20",
+        "labelme/semantic_segmentation,                              labelme, 3,      16,   20",
+        "labelme/video_annotation,                                   labelme, 5,      15,   2",
+        "labelme/classification,                                     labelme, 2,      2,    2",
+        "labelme/primitives,                                         labelme, 1,      8,    7",
+        "labelme/tutorial,                                           labelme, 1,      4,    4",
+        "labelme,                                                    labelme, 18,     70,   20",
     })
     void statsGiveTheTrueCounts(String sample, String format, int images, int annotations, int classes)
             throws Exception {

@@ -14,6 +14,7 @@ public final class Formats {
             new YoloFormat(),
             new VocFormat(),
             new CvatFormat(),
+            new LabelMeFormat(),
             new ClassFoldersFormat());
 
     private Formats() {
