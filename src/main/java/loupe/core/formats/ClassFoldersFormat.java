@@ -188,6 +188,12 @@ public final class ClassFoldersFormat implements DatasetFormat {
         return String.join(", ", first);
     }
 
+    /** Writes {@code <split>/<class>/NAME}; see {@link ClassFoldersWriter} for which images fit and what is lost. */
+    @Override
+    public java.util.Optional<DatasetWriter> writer() {
+        return java.util.Optional.of(new ClassFoldersWriter());
+    }
+
     @Override
     public DatasetReader reader() {
         return ctx -> {
