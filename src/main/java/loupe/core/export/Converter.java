@@ -29,7 +29,7 @@ import loupe.core.task.Progress;
 public final class Converter {
 
     /** The name of the report written into the output folder. */
-    public static final String REPORT_FILE = "loupe-conversion.json";
+    public static final String REPORT_FILE = loupe.core.formats.DatasetPaths.CONVERSION_REPORT;
 
     /**
      * @param fromFormat source format id, or null to detect

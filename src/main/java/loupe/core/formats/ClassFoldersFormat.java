@@ -165,6 +165,9 @@ public final class ClassFoldersFormat implements DatasetFormat {
 
     /** JSON/XML/YAML anywhere, or a .txt that is a YOLO label (named like an image, or in a labels/ folder). */
     private static boolean isAnnotationFile(String path, Set<String> imageStems) {
+        if (DatasetPaths.isLoupeReport(path)) {
+            return false;
+        }
         String ext = DatasetPaths.extension(path);
         if (ANNOTATION_EXTENSIONS.contains(ext)) {
             return true;

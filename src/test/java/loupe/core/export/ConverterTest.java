@@ -106,6 +106,19 @@ class ConverterTest {
     }
 
     @Test
+    void classFolderOutputIsDetectedDespiteTheReportFile() throws IOException {
+        source = work.resolve("src");
+        out = work.resolve("out");
+        loupe.testing.TestImages.write(source.resolve("train/cat/a.jpg"), 8, 8);
+        loupe.testing.TestImages.write(source.resolve("train/dog/b.jpg"), 8, 8);
+        convert("folders", ImageMode.COPY, false, Progress.NONE);
+        assertTrue(Files.exists(out.resolve(Converter.REPORT_FILE)));
+        DatasetLoader.Result back = DatasetLoader.load(out);
+        assertEquals("folders", back.format().id());
+        assertEquals(2, back.sink().annotations().size());
+    }
+
+    @Test
     void neverTouchesTheSource() throws IOException {
         coco();
         Map<String, Long> before = snapshot(source);
