@@ -24,6 +24,29 @@ public interface DatasetSource {
     /** Number of images {@link #forEachImage} will visit. */
     long imageCount();
 
+    /**
+     * How many annotations have a box, and how many of those also have polygons. Writers that must choose a
+     * layout up front (YOLO: detection or segmentation lines) ask before streaming.
+     */
+    record ShapeCounts(long withBox, long withBoxAndPolygons) {
+    }
+
+    /** Counts by visiting every image; sources that can count faster override it. */
+    default ShapeCounts shapeCounts() throws IOException {
+        long[] counts = new long[2];
+        forEachImage((image, annotations) -> {
+            for (Annotation a : annotations) {
+                if (a.box() != null) {
+                    counts[0]++;
+                    if (!a.polygons().isEmpty()) {
+                        counts[1]++;
+                    }
+                }
+            }
+        });
+        return new ShapeCounts(counts[0], counts[1]);
+    }
+
     /** Receives one image and its annotations (boxes in pixels, see {@link loupe.core.model.BoundingBox}). */
     @FunctionalInterface
     interface ImageVisitor {

@@ -12,9 +12,16 @@ import loupe.core.model.BoundingBox;
 import loupe.core.model.ClassLabel;
 
 /**
- * Writes the Ultralytics YOLO detection layout: {@code images/<split>/NAME}, {@code labels/<split>/STEM.txt}
- * with one {@code class cx cy w h} line per box (normalised to the image size, clipped to [0, 1]), and
- * {@code data.yaml} with the splits and the class names.
+ * Writes the Ultralytics YOLO layout: {@code images/<split>/NAME}, {@code labels/<split>/STEM.txt} and
+ * {@code data.yaml} with the splits and the class names. Coordinates are normalised to the image size and
+ * clipped to [0, 1] (reported).
+ *
+ * <p>Detection or segmentation: when every box of the source has a polygon, each object is written as a
+ * segmentation line {@code class x1 y1 x2 y2 ...}, so no polygon is flattened (Ultralytics trains detection
+ * from such lines too, taking their bounds); otherwise every object is a detection line
+ * {@code class cx cy w h} and the polygons are reported as kept as boxes. A line holds one polygon: an object
+ * made of several polygons keeps its largest (reported). Mixing both kinds of line in one dataset is avoided
+ * on purpose: Ultralytics then reads box lines as degenerate polygons.
  *
  * <p>YOLO class ids are the positions 0..N-1 in {@code names}. When the source's ids are exactly 0..N-1 they
  * are kept; otherwise they are mapped in the order of the source id, and the report lists the mapping.
@@ -39,6 +46,11 @@ final class YoloWriter implements DatasetWriter {
             ids.put(c.id(), written);
             report.mapping(c.id(), c.name(), written);
             report.className(c.id(), c.name());
+        }
+        DatasetSource.ShapeCounts shapes = source.shapeCounts();
+        boolean segment = shapes.withBoxAndPolygons() > 0 && shapes.withBoxAndPolygons() == shapes.withBox();
+        if (segment) {
+            report.note("every object has a polygon: written as YOLO segmentation lines");
         }
         TreeSet<String> splits = new TreeSet<>();
         boolean[] unsplit = {false};
@@ -73,15 +85,22 @@ final class YoloWriter implements DatasetWriter {
                         report.loss("image size unknown", "box skipped: YOLO coordinates are fractions of the size");
                         continue;
                     }
+                    if (segment) {
+                        line.setLength(0);
+                        line.append(id);
+                        if (!polygonLine(line, a, image.width(), image.height(), report)) {
+                            report.loss("polygon outside the image", "skipped: nothing of it lies inside the image");
+                            continue;
+                        }
+                        out.append(line.append('\n'));
+                        lossesOtherThanShape(a, report);
+                        report.annotationOut(a.classId());
+                        continue;
+                    }
                     if (!a.polygons().isEmpty()) {
-                        report.loss("polygon", "kept as its box only (YOLO detection)");
+                        report.loss("polygon", "kept as its box only (YOLO detection: not every object has one)");
                     }
-                    if (a.crowd()) {
-                        report.loss("crowd flag", "dropped; the region is written as an ordinary box");
-                    }
-                    for (String key : a.attributes().keySet()) {
-                        report.loss("attribute '" + key + "'", "dropped: YOLO has no attributes");
-                    }
+                    lossesOtherThanShape(a, report);
                     BoundingBox b = clip(a.box(), image.width(), image.height(), report);
                     if (b == null) {
                         report.loss("box outside the image", "skipped: nothing of it lies inside the image");
@@ -101,6 +120,64 @@ final class YoloWriter implements DatasetWriter {
             target.progress().update("writing", ++done[0], total);
         });
         writeDataYaml(target, classes, ids, splits, unsplit[0]);
+    }
+
+    private static void lossesOtherThanShape(Annotation a, ConversionReport report) {
+        if (a.crowd()) {
+            report.loss("crowd flag", "dropped; the region is written as an ordinary object");
+        }
+        for (String key : a.attributes().keySet()) {
+            report.loss("attribute '" + key + "'", "dropped: YOLO has no attributes");
+        }
+    }
+
+    /**
+     * Appends the largest polygon's points, normalised and clipped to [0, 1]. False when it has fewer than
+     * three points or lies wholly outside the image.
+     */
+    private static boolean polygonLine(StringBuilder line, Annotation a, int width, int height,
+                                       ConversionReport report) {
+        double[] best = null;
+        double bestArea = -1;
+        for (var polygon : a.polygons()) {
+            double area = Math.abs(shoelace(polygon.points()));
+            if (area > bestArea) {
+                bestArea = area;
+                best = polygon.points();
+            }
+        }
+        if (a.polygons().size() > 1) {
+            report.loss("polygon part", "object of several polygons: only the largest is written (one per line)");
+        }
+        if (best == null || best.length < 6) {
+            return false;
+        }
+        boolean clipped = false;
+        boolean inside = false;
+        for (int i = 0; i < best.length; i += 2) {
+            double x = best[i] / width;
+            double y = best[i + 1] / height;
+            double cx = Math.min(1, Math.max(0, x));
+            double cy = Math.min(1, Math.max(0, y));
+            clipped |= cx != x || cy != y;
+            inside |= cx == x && cy == y;
+            line.append(' ');
+            Numbers.append(line, cx, 9).append(' ');
+            Numbers.append(line, cy, 9);
+        }
+        if (clipped) {
+            report.loss("polygon outside the image", "points clipped to the image (YOLO coordinates lie in [0, 1])");
+        }
+        return inside || !clipped;
+    }
+
+    private static double shoelace(double[] p) {
+        double sum = 0;
+        for (int i = 0; i < p.length; i += 2) {
+            int j = (i + 2) % p.length;
+            sum += p[i] * p[j + 1] - p[j] * p[i + 1];
+        }
+        return sum / 2;
     }
 
     /** Clips to the image; null when nothing is left. Reports a clip when the box changed. */

@@ -60,6 +60,13 @@ public final class CatalogSource implements DatasetSource {
     }
 
     @Override
+    public ShapeCounts shapeCounts() throws IOException {
+        return catalog.query("SELECT count(*) FILTER (WHERE x IS NOT NULL),"
+                + " count(*) FILTER (WHERE x IS NOT NULL AND polygons IS NOT NULL) FROM annotations",
+                rs -> new ShapeCounts(rs.getLong(1), rs.getLong(2))).get(0);
+    }
+
+    @Override
     public void forEachImage(ImageVisitor visitor) throws IOException {
         List<Annotation> annotations = new ArrayList<>();
         ImageItem[] current = {null};

@@ -119,6 +119,34 @@ class ConverterTest {
     }
 
     @Test
+    void writesYoloSegmentationLinesWhenEveryObjectHasAPolygon() throws IOException {
+        source = work.resolve("src");
+        out = work.resolve("out");
+        loupe.testing.TestImages.write(source.resolve("images/train/a.jpg"), 100, 50);
+        Files.createDirectories(source.resolve("annotations"));
+        Files.writeString(source.resolve("annotations/instances_train.json"), "{\"images\":[{\"id\":1,"
+                + "\"file_name\":\"a.jpg\",\"width\":100,\"height\":50}],\"annotations\":["
+                + "{\"id\":1,\"image_id\":1,\"category_id\":0,\"bbox\":[10,10,40,20],"
+                + "\"segmentation\":[[10,10,50,10,30,30]]},"
+                + "{\"id\":2,\"image_id\":1,\"category_id\":1,\"bbox\":[0,0,100,50],"
+                + "\"segmentation\":[[0,0,5,0,5,5],[0,0,100,0,100,50,0,50]]}],"
+                + "\"categories\":[{\"id\":0,\"name\":\"tri\"},{\"id\":1,\"name\":\"all\"}]}");
+        ConversionReport report = convert("yolo", ImageMode.COPY, false, Progress.NONE);
+
+        assertEquals("0 0.1 0.2 0.5 0.2 0.3 0.6\n1 0 0 1 0 1 1 0 1\n",
+                Files.readString(out.resolve("labels/train/a.txt")));
+        assertFalse(report.idsRemapped(), "ids 0..1 are kept");
+        Map<String, Long> losses = report.losses().stream()
+                .collect(Collectors.toMap(ConversionReport.Loss::kind, ConversionReport.Loss::count));
+        assertEquals(1L, losses.get("polygon part"));
+        assertFalse(losses.containsKey("polygon"), "no polygon was flattened to a box");
+
+        DatasetLoader.Result back = DatasetLoader.load(out, new YoloFormat());
+        assertEquals(new loupe.core.model.Polygon(new double[] {10, 10, 50, 10, 30, 30}),
+                back.sink().annotations().get(0).polygons().get(0));
+    }
+
+    @Test
     void neverTouchesTheSource() throws IOException {
         coco();
         Map<String, Long> before = snapshot(source);

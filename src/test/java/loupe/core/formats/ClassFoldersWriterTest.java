@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +22,7 @@ import loupe.core.model.Annotation;
 import loupe.core.model.BoundingBox;
 import loupe.core.model.ClassLabel;
 import loupe.core.model.ImageItem;
+import loupe.testing.ListSource;
 import loupe.core.model.ImageRef;
 import loupe.core.model.Polygon;
 import loupe.core.task.Progress;
@@ -225,25 +225,6 @@ class ClassFoldersWriterTest {
         ConversionReport report = new ConversionReport("test", "folders");
         new ClassFoldersWriter().write(source, new WriteTarget(out, source.root(), mode, report, Progress.NONE));
         return report;
-    }
-
-    /** A source over explicit images (real files under root) and annotations, visited in path order. */
-    private record ListSource(Path root, List<ClassLabel> classes, Map<ImageItem, List<Annotation>> images)
-            implements DatasetSource {
-
-        @Override
-        public long imageCount() {
-            return images.size();
-        }
-
-        @Override
-        public void forEachImage(ImageVisitor visitor) throws IOException {
-            List<ImageItem> sorted = new ArrayList<>(images.keySet());
-            sorted.sort(Comparator.comparing(ImageItem::path));
-            for (ImageItem i : sorted) {
-                visitor.visit(i, images.get(i));
-            }
-        }
     }
 
     private static ImageItem item(String path, String split) {

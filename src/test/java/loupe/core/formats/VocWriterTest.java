@@ -37,6 +37,7 @@ import loupe.core.model.Annotation;
 import loupe.core.model.BoundingBox;
 import loupe.core.model.ClassLabel;
 import loupe.core.model.ImageItem;
+import loupe.testing.ListSource;
 import loupe.core.model.ImageRef;
 import loupe.core.model.Polygon;
 import loupe.core.task.Progress;
@@ -405,25 +406,6 @@ class VocWriterTest {
         ConversionReport report = new ConversionReport("test", "voc");
         new VocWriter().write(source, new WriteTarget(out, source.root(), mode, report, Progress.NONE));
         return report;
-    }
-
-    /** A source over explicit images (real files under root) and annotations, visited in path order. */
-    private record ListSource(Path root, List<ClassLabel> classes, Map<ImageItem, List<Annotation>> images)
-            implements DatasetSource {
-
-        @Override
-        public long imageCount() {
-            return images.size();
-        }
-
-        @Override
-        public void forEachImage(ImageVisitor visitor) throws IOException {
-            List<ImageItem> sorted = new ArrayList<>(images.keySet());
-            sorted.sort(Comparator.comparing(ImageItem::path));
-            for (ImageItem i : sorted) {
-                visitor.visit(i, images.get(i));
-            }
-        }
     }
 
     private static ImageItem item(String path, int width, int height, String split) {
