@@ -13,6 +13,7 @@ public final class Formats {
             new CocoFormat(),
             new YoloFormat(),
             new VocFormat(),
+            new TfodCsvFormat(),
             new ClassFoldersFormat());
 
     private Formats() {
