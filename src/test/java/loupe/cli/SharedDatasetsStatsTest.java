@@ -45,6 +45,8 @@ class SharedDatasetsStatsTest {
         "datumaro/coco/coco_roboflow,                                coco,    2,      3,    3",
         "datumaro/coco/mmdet_coco,                                   coco,    2,      3,    3",
         "labelme/instance_segmentation/data_dataset_coco,            coco,    3,      12,   21",
+        "datumaro/kitti/kitti_detection,                             kitti,   2,      5,    2",
+        "datumaro/kitti/kitti_3d,                                    kitti,   1,      3,    3",
     })
     void statsGiveTheTrueCounts(String sample, String format, int images, int annotations, int classes)
             throws Exception {

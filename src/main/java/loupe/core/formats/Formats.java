@@ -14,6 +14,7 @@ public final class Formats {
             new YoloFormat(),
             new VocFormat(),
             new TfodCsvFormat(),
+            new KittiFormat(),
             new ClassFoldersFormat());
 
     private Formats() {
