@@ -15,6 +15,7 @@ public final class Formats {
             new VocFormat(),
             new TfodCsvFormat(),
             new KittiFormat(),
+            new CreateMlFormat(),
             new ClassFoldersFormat());
 
     private Formats() {

@@ -226,15 +226,8 @@ public final class TfodCsvFormat implements DatasetFormat {
             String split = fromName != null ? fromName : ClassFoldersFormat.splitOfPath(path);
             namedSplit.put(path, fromName != null);
             List<String> folders = imageFolders(files, DatasetPaths.parent(path));
-            String defaultFolder = folders.get(0);
-            for (String f : folders) {
-                if (files.in(f).stream().anyMatch(DatasetPaths::isImage)) {
-                    defaultFolder = f;
-                    break;
-                }
-            }
             byFolder.computeIfAbsent(DatasetPaths.parent(path), k -> new ArrayList<>())
-                    .add(new CsvFile(path, header, split, folders, defaultFolder));
+                    .add(new CsvFile(path, header, split, folders, defaultFolder(files, folders)));
         }
         List<CsvFile> result = new ArrayList<>();
         for (List<CsvFile> inFolder : byFolder.values()) {
@@ -267,8 +260,11 @@ public final class TfodCsvFormat implements DatasetFormat {
         return csvs;
     }
 
-    /** The CSV's folder, its images/ folder, and the images/ folder beside it, those that exist (the first always). */
-    private static List<String> imageFolders(FileListing files, String folder) {
+    /**
+     * Where names written in an annotation file in {@code folder} are looked up: the folder, its images/ folder,
+     * and the images/ folder beside it, those that exist (the first always).
+     */
+    static List<String> imageFolders(FileListing files, String folder) {
         Set<String> result = new LinkedHashSet<>();
         result.add(folder);
         List<String> more = new ArrayList<>();
@@ -417,13 +413,29 @@ public final class TfodCsvFormat implements DatasetFormat {
         return new ClassList(ids, labels, null);
     }
 
+    /** The first of the lookup folders that holds images directly, else the first: where missing images go. */
+    static String defaultFolder(FileListing files, List<String> folders) {
+        for (String f : folders) {
+            if (files.in(f).stream().anyMatch(DatasetPaths::isImage)) {
+                return f;
+            }
+        }
+        return folders.get(0);
+    }
+
     /** A checksum of everything besides the CSV that a unit's output depends on. */
     private static String checksum(String classDigest, CsvFile csv, FileListing files) {
+        return checksum(classDigest + "\0" + csv.split(), csv.folders(), files);
+    }
+
+    /**
+     * A checksum of {@code digest} and of the images in the lookup {@code folders}: which file a written name
+     * resolves to depends on the images present there, which a unit's files cannot express.
+     */
+    static String checksum(String digest, List<String> folders, FileListing files) {
         CRC32 crc = new CRC32();
-        crc.update((classDigest + "\0" + csv.split() + "\0" + csv.defaultFolder() + "\0" + csv.folders())
-                .getBytes(StandardCharsets.UTF_8));
-        // Which names resolve to which file depends on the images present in the lookup folders.
-        for (String folder : csv.folders()) {
+        crc.update((digest + "\0" + folders).getBytes(StandardCharsets.UTF_8));
+        for (String folder : folders) {
             for (String p : files.under(folder)) {
                 if (DatasetPaths.isImage(p)) {
                     crc.update(p.getBytes(StandardCharsets.UTF_8));
@@ -540,15 +552,22 @@ public final class TfodCsvFormat implements DatasetFormat {
         return null;
     }
 
-    /** Where a row's file name points: the first lookup folder holding it, else the default folder; null if it escapes. */
     private static String resolve(FileListing files, CsvFile csv, String filename) {
-        for (String folder : csv.folders()) {
-            String p = DatasetPaths.resolve(folder, filename);
+        return resolve(files, csv.folders(), csv.defaultFolder(), filename);
+    }
+
+    /**
+     * Where a written image name points: the first lookup folder holding it, else {@code defaultFolder} (see
+     * {@link #defaultFolder}); null when it escapes the dataset or is absolute.
+     */
+    static String resolve(FileListing files, List<String> folders, String defaultFolder, String name) {
+        for (String folder : folders) {
+            String p = DatasetPaths.resolve(folder, name);
             if (p != null && files.contains(p)) {
                 return p;
             }
         }
-        return DatasetPaths.resolve(csv.defaultFolder(), filename);
+        return DatasetPaths.resolve(defaultFolder, name);
     }
 
     private static double number(TfodCsvParser.Row row, int column, String name, List<String> bad) {
