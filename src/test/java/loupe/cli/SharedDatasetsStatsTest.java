@@ -47,6 +47,8 @@ class SharedDatasetsStatsTest {
         "labelme/instance_segmentation/data_dataset_coco,            coco,    3,      12,   21",
         "datumaro/kitti/kitti_detection,                             kitti,   2,      5,    2",
         "datumaro/kitti/kitti_3d,                                    kitti,   1,      3,    3",
+        "datumaro/open_images/v6,                                    openimages, 4,   2,    4",
+        "datumaro/open_images/v5,                                    openimages, 2,   0,    2",
     })
     void statsGiveTheTrueCounts(String sample, String format, int images, int annotations, int classes)
             throws Exception {

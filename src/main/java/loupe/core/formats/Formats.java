@@ -16,6 +16,7 @@ public final class Formats {
             new TfodCsvFormat(),
             new KittiFormat(),
             new CreateMlFormat(),
+            new OpenImagesFormat(),
             new ClassFoldersFormat());
 
     private Formats() {

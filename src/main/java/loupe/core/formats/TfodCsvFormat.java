@@ -291,11 +291,17 @@ public final class TfodCsvFormat implements DatasetFormat {
         return null;
     }
 
-    /**
-     * The header of a CSV file as lower-cased column name to index when it is a TFOD header, else null.
-     * Reads only the first record (at most the first {@value #HEAD_BYTES} bytes).
-     */
+    /** The header of a CSV file when it is a TFOD header (see {@link #headerOf}), else null. */
     static Map<String, Integer> header(Path root, String csv) throws IOException {
+        return headerOf(root, csv, REQUIRED);
+    }
+
+    /**
+     * The header of a CSV file as lower-cased, trimmed column name to index (the first of a repeated name),
+     * when it has every column of {@code required} (lower case); else null. Reads only the first record (at
+     * most the first {@value #HEAD_BYTES} bytes).
+     */
+    static Map<String, Integer> headerOf(Path root, String csv, List<String> required) throws IOException {
         String head;
         try (InputStream in = Files.newInputStream(root.resolve(csv))) {
             head = new String(in.readNBytes(HEAD_BYTES), StandardCharsets.UTF_8);
@@ -310,7 +316,7 @@ public final class TfodCsvFormat implements DatasetFormat {
         for (int i = 0; i < first.size(); i++) {
             columns.putIfAbsent(first.get(i).strip().toLowerCase(Locale.ROOT), i);
         }
-        return columns.keySet().containsAll(REQUIRED) ? columns : null;
+        return columns.keySet().containsAll(required) ? columns : null;
     }
 
     // ---------------------------------------------------------------- classes
