@@ -18,7 +18,8 @@ final class CatalogOptions {
     int threads = IndexOptions.defaultThreads();
 
     @Option(names = "--format", paramLabel = "FORMAT",
-            description = "Dataset format instead of auto-detection: coco, yolo, voc, tfod-csv, kitti, createml, openimages, folders.")
+            description = "Dataset format instead of auto-detection: coco, yolo, voc, tfod-csv, kitti, createml, "
+                    + "openimages, coco-results, folders.")
     String format;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")

@@ -17,6 +17,7 @@ public final class Formats {
             new KittiFormat(),
             new CreateMlFormat(),
             new OpenImagesFormat(),
+            new CocoResultsFormat(),
             new ClassFoldersFormat());
 
     private Formats() {

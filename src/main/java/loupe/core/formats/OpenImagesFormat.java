@@ -177,7 +177,8 @@ public final class OpenImagesFormat implements DatasetFormat {
             Map<String, Integer> header = TfodCsvFormat.headerOf(ctx.root(), p, REQUIRED);
             if (header == null) {
                 sink.problem(Problem.of(ProblemKind.MALFORMED_ANNOTATION, p, "line 1", "named like an Open Images"
-                        + " box file, but the header lacks some of ImageID, LabelName, XMin, XMax, YMin, YMax; not read"));
+                        + " box file, but the header lacks some of ImageID, LabelName, XMin, XMax, YMin, YMax; "
+                        + "not read"));
                 continue;
             }
             String base = baseOf(p);

@@ -33,7 +33,8 @@ class KittiFormatTest {
 
     private static final Path SHARED = Path.of("..", "shared", "datasets");
     private static final double EPS = 1e-9;
-    private static final String CAR = "Car 0.00 0 -1.58 587.01 173.33 614.12 200.12 1.65 1.67 3.64 -0.65 1.71 46.70 -1.59";
+    private static final String CAR =
+            "Car 0.00 0 -1.58 587.01 173.33 614.12 200.12 1.65 1.67 3.64 -0.65 1.71 46.70 -1.59";
 
     @TempDir
     Path dir;
