@@ -65,7 +65,8 @@ import loupe.core.model.Severity;
  * Loupe shows it. A CSV written 0-based (xmin 0 is the left edge) comes out one pixel left and up, and the
  * indexer reports a box that starts at 0 as out of bounds, as it does for such VOC files.
  *
- * <p><b>Class ids.</b> A TensorFlow label map ({@code *.pbtxt}, {@code item { id: 1 name: 'raccoon' }}) in
+ * <p><b>Class ids.</b> A TensorFlow label map ({@code label_map.pbtxt}, {@code *_label_map.pbtxt}, holding
+ * {@code item { id: 1 name: 'raccoon' }}) in
  * the root, a CSV's folder or the folder above it gives the ids (the first such file in path order); a row
  * whose class is in neither its {@code name}s nor its {@code display_name}s is reported
  * ({@code UNKNOWN_CLASS}) and skipped. Without a label map the ids are 0..N-1 over the sorted class names of
@@ -333,7 +334,10 @@ public final class TfodCsvFormat implements DatasetFormat {
         List<String> maps = new ArrayList<>();
         for (String folder : folders) {
             for (String p : ctx.files().in(folder)) {
-                if (DatasetPaths.extension(p).equals("pbtxt") && !ClassFoldersFormat.isHidden(p)) {
+                // NOTE: only label maps by name (label_map.pbtxt, Roboflow's <name>_label_map.pbtxt): other
+                // .pbtxt files are TensorFlow graphs, which can be hundreds of megabytes.
+                if (DatasetPaths.extension(p).equals("pbtxt") && !ClassFoldersFormat.isHidden(p)
+                        && DatasetPaths.fileName(p).toLowerCase(Locale.ROOT).replace("_", "").contains("labelmap")) {
                     maps.add(p);
                 }
             }

@@ -21,7 +21,7 @@ import java.util.List;
  * for a quote, separators and line breaks allowed inside quotes.
  *
  * <p>Lenient where tools differ: LF, CRLF and a lone CR all end a record; a UTF-8 byte order mark is dropped;
- * a last record without a line break is read; records made of nothing at all (blank lines) are skipped; a
+ * a last record without a line break is read; blank lines (nothing, or only spaces and tabs) are skipped; a
  * quote inside an unquoted field is kept as a character; text after a closing quote is appended to the field.
  * Bytes that are not UTF-8 become U+FFFD. Two things are errors, reported on the record ({@link Row#error()})
  * rather than thrown: a quote still open at the end of the file, and a record longer than
@@ -55,6 +55,8 @@ final class TfodCsvParser implements Closeable {
     private final Reader in;
     private int line = 1;
     private boolean started;
+    /** Whether the last field of the last record was quoted ("" is a field, a line of spaces is not). */
+    private boolean lastFieldQuoted;
     private boolean ended;
     private int pushedBack = -2;
     private final StringBuilder field = new StringBuilder();
@@ -99,7 +101,11 @@ final class TfodCsvParser implements Closeable {
                 continue;       // a blank line
             }
             unread(c);
-            return record();
+            Row row = record();
+            if (row.error() == null && row.size() == 1 && row.get(0).isBlank() && !lastFieldQuoted) {
+                continue;       // a line of spaces is blank too
+            }
+            return row;
         }
     }
 
@@ -109,6 +115,7 @@ final class TfodCsvParser implements Closeable {
         field.setLength(0);
         int length = 0;
         boolean quoted = false;     // inside quotes now
+        lastFieldQuoted = false;
         while (true) {
             int c = read();
             if (++length > MAX_RECORD_CHARS) {
@@ -161,8 +168,10 @@ final class TfodCsvParser implements Closeable {
             if (c == ',') {
                 fields.add(field.toString());
                 field.setLength(0);
+                lastFieldQuoted = false;
             } else if (c == '"' && field.length() == 0) {
                 quoted = true;
+                lastFieldQuoted = true;
             } else {
                 field.append((char) c);
             }

@@ -333,7 +333,7 @@ class TfodCsvFormatTest {
 
     @Test
     void parserHandlesQuotesLineBreaksAndBom() throws IOException {
-        TfodCsvParser p = TfodCsvParser.of("\uFEFFa,\"b,c\",\"d\"\"e\"\r\n\r\n\"multi\nline\",x\rlast,\"\"");
+        TfodCsvParser p = TfodCsvParser.of("\uFEFFa,\"b,c\",\"d\"\"e\"\r\n \t\r\n\"multi\nline\",x\rlast,\"\"");
 
         TfodCsvParser.Row r1 = p.next();
         assertEquals(List.of("a", "b,c", "d\"e"), r1.fields());
