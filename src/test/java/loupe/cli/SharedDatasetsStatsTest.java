@@ -56,6 +56,10 @@ class SharedDatasetsStatsTest {
         "labelme/primitives,                                         labelme, 1,      8,    7",
         "labelme/tutorial,                                           labelme, 1,      4,    4",
         "labelme,                                                    labelme, 18,     70,   20",
+        "datumaro/kitti/kitti_detection,                             kitti,   2,      5,    2",
+        "datumaro/kitti/kitti_3d,                                    kitti,   1,      3,    3",
+        "datumaro/open_images/v6,                                    openimages, 4,   2,    4",
+        "datumaro/open_images/v5,                                    openimages, 2,   0,    2",
     })
     void statsGiveTheTrueCounts(String sample, String format, int images, int annotations, int classes)
             throws Exception {

@@ -15,6 +15,11 @@ public final class Formats {
             new VocFormat(),
             new CvatFormat(),
             new LabelMeFormat(),
+            new TfodCsvFormat(),
+            new KittiFormat(),
+            new CreateMlFormat(),
+            new OpenImagesFormat(),
+            new CocoResultsFormat(),
             new ClassFoldersFormat());
 
     private Formats() {
