@@ -296,9 +296,9 @@ public final class OpenImagesFormat implements DatasetFormat {
     private static ClassList readDescriptions(ReadContext ctx, String path) {
         Map<String, Integer> ids = new LinkedHashMap<>();
         List<ClassLabel> labels = new ArrayList<>();
-        try (TfodCsvParser parser = TfodCsvParser.open(ctx.root().resolve(path))) {
+        try (CsvRows parser = CsvRows.open(ctx.root().resolve(path))) {
             boolean first = true;
-            for (TfodCsvParser.Row row = parser.next(); row != null; row = parser.next()) {
+            for (CsvRows.Row row = parser.next(); row != null; row = parser.next()) {
                 boolean header = first && row.size() >= 1 && row.get(0).strip().equalsIgnoreCase("LabelName");
                 first = false;
                 if (header) {
@@ -330,10 +330,10 @@ public final class OpenImagesFormat implements DatasetFormat {
         Set<String> mids = new TreeSet<>();
         for (BboxFile bbox : bboxFiles) {
             int column = bbox.header().get("labelname");
-            try (TfodCsvParser parser = TfodCsvParser.open(ctx.root().resolve(bbox.path()))) {
+            try (CsvRows parser = CsvRows.open(ctx.root().resolve(bbox.path()))) {
                 parser.next();
                 int n = 0;
-                for (TfodCsvParser.Row row = parser.next(); row != null; row = parser.next()) {
+                for (CsvRows.Row row = parser.next(); row != null; row = parser.next()) {
                     if (++n % 4096 == 0) {
                         ctx.progress().checkCancelled();
                     }
@@ -372,8 +372,8 @@ public final class OpenImagesFormat implements DatasetFormat {
         Map<String, ImageHeader> headers = new HashMap<>();
         Set<String> orphanIds = new LinkedHashSet<>();
         Map<String, Integer> unplaced = new TreeMap<>();
-        try (TfodCsvParser parser = TfodCsvParser.open(ctx.root().resolve(path))) {
-            TfodCsvParser.Row header = parser.next();
+        try (CsvRows parser = CsvRows.open(ctx.root().resolve(path))) {
+            CsvRows.Row header = parser.next();
             if (header == null) {
                 return;
             }
@@ -386,7 +386,7 @@ public final class OpenImagesFormat implements DatasetFormat {
                     extras.put(written.get(e.getValue()), e.getValue());
                 }
             }
-            for (TfodCsvParser.Row row = parser.next(); row != null; row = parser.next()) {
+            for (CsvRows.Row row = parser.next(); row != null; row = parser.next()) {
                 if (++rows % 4096 == 0) {
                     ctx.progress().checkCancelled();
                 }

@@ -309,7 +309,7 @@ public final class TfodCsvFormat implements DatasetFormat {
         } catch (NoSuchFileException | AccessDeniedException e) {
             return null;
         }
-        TfodCsvParser.Row first = TfodCsvParser.of(head).next();
+        CsvRows.Row first = CsvRows.of(head).next();
         if (first == null) {
             return null;
         }
@@ -398,10 +398,10 @@ public final class TfodCsvFormat implements DatasetFormat {
         Set<String> names = new TreeSet<>();
         for (CsvFile csv : csvs) {
             int column = csv.header().get("class");
-            try (TfodCsvParser parser = TfodCsvParser.open(ctx.root().resolve(csv.path()))) {
+            try (CsvRows parser = CsvRows.open(ctx.root().resolve(csv.path()))) {
                 parser.next();      // the header
                 int n = 0;
-                for (TfodCsvParser.Row row = parser.next(); row != null; row = parser.next()) {
+                for (CsvRows.Row row = parser.next(); row != null; row = parser.next()) {
                     if (++n % 4096 == 0) {
                         ctx.progress().checkCancelled();
                     }
@@ -475,13 +475,13 @@ public final class TfodCsvFormat implements DatasetFormat {
         String path = csv.path();
         Map<String, String> resolved = new HashMap<>();
         int bad = 0, rows = 0;
-        try (TfodCsvParser parser = TfodCsvParser.open(ctx.root().resolve(path))) {
-            TfodCsvParser.Row header = parser.next();
+        try (CsvRows parser = CsvRows.open(ctx.root().resolve(path))) {
+            CsvRows.Row header = parser.next();
             if (header == null) {
                 return;
             }
             Columns columns = Columns.of(csv.header(), header.size());
-            for (TfodCsvParser.Row row = parser.next(); row != null; row = parser.next()) {
+            for (CsvRows.Row row = parser.next(); row != null; row = parser.next()) {
                 rows++;
                 String error = parseRow(ctx, csv, classes, columns, row, resolved, sink);
                 if (error != null && ++bad <= MAX_ROW_PROBLEMS) {
@@ -502,7 +502,7 @@ public final class TfodCsvFormat implements DatasetFormat {
     }
 
     /** Emits one row; returns what is malformed about it (the row is then skipped), or null. */
-    private static String parseRow(ReadContext ctx, CsvFile csv, ClassList classes, Columns c, TfodCsvParser.Row row,
+    private static String parseRow(ReadContext ctx, CsvFile csv, ClassList classes, Columns c, CsvRows.Row row,
                                    Map<String, String> resolved, DatasetSink sink) {
         if (row.error() != null) {
             return row.error();
@@ -580,7 +580,7 @@ public final class TfodCsvFormat implements DatasetFormat {
         return DatasetPaths.resolve(defaultFolder, name);
     }
 
-    private static double number(TfodCsvParser.Row row, int column, String name, List<String> bad) {
+    private static double number(CsvRows.Row row, int column, String name, List<String> bad) {
         String text = row.get(column).strip();
         if (text.isEmpty()) {
             bad.add(name + " is empty");
@@ -594,7 +594,7 @@ public final class TfodCsvFormat implements DatasetFormat {
     }
 
     /** A declared width or height: 0 when the column is absent; reported and 0 when not a whole number. */
-    private static int size(TfodCsvParser.Row row, int column, String name, String csv, DatasetSink sink) {
+    private static int size(CsvRows.Row row, int column, String name, String csv, DatasetSink sink) {
         if (column < 0) {
             return 0;
         }

@@ -333,15 +333,15 @@ class TfodCsvFormatTest {
 
     @Test
     void parserHandlesQuotesLineBreaksAndBom() throws IOException {
-        TfodCsvParser p = TfodCsvParser.of("\uFEFFa,\"b,c\",\"d\"\"e\"\r\n \t\r\n\"multi\nline\",x\rlast,\"\"");
+        CsvRows p = CsvRows.of("\uFEFFa,\"b,c\",\"d\"\"e\"\r\n \t\r\n\"multi\nline\",x\rlast,\"\"");
 
-        TfodCsvParser.Row r1 = p.next();
+        CsvRows.Row r1 = p.next();
         assertEquals(List.of("a", "b,c", "d\"e"), r1.fields());
         assertEquals(1, r1.line());
-        TfodCsvParser.Row r2 = p.next();
+        CsvRows.Row r2 = p.next();
         assertEquals(List.of("multi\nline", "x"), r2.fields());
         assertEquals(3, r2.line());
-        TfodCsvParser.Row r3 = p.next();
+        CsvRows.Row r3 = p.next();
         assertEquals(List.of("last", ""), r3.fields());
         assertEquals(5, r3.line());
         assertNull(p.next());
@@ -350,10 +350,10 @@ class TfodCsvFormatTest {
 
     @Test
     void parserReportsAnUnclosedQuoteAndStops() throws IOException {
-        TfodCsvParser p = TfodCsvParser.of("a,b\n\"c,d\ne,f\n");
+        CsvRows p = CsvRows.of("a,b\n\"c,d\ne,f\n");
 
         assertEquals(List.of("a", "b"), p.next().fields());
-        TfodCsvParser.Row bad = p.next();
+        CsvRows.Row bad = p.next();
         assertEquals(2, bad.line());
         assertTrue(bad.error().contains("line 2"), bad.error());
         assertNull(p.next());

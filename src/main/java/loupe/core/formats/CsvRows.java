@@ -28,7 +28,7 @@ import java.util.List;
  * {@link #MAX_RECORD_CHARS} (a binary file, or a stray quote swallowing the rest of a big file); after
  * either, the reader ends. Not thread-safe: one parser per file.
  */
-final class TfodCsvParser implements Closeable {
+final class CsvRows implements Closeable {
 
     /** A record longer than this (16 Mi characters) ends the file with an error instead of filling memory. */
     static final int MAX_RECORD_CHARS = 16 * 1024 * 1024;
@@ -61,21 +61,21 @@ final class TfodCsvParser implements Closeable {
     private int pushedBack = -2;
     private final StringBuilder field = new StringBuilder();
 
-    TfodCsvParser(Reader in) {
+    CsvRows(Reader in) {
         this.in = in;
     }
 
     /** Opens a UTF-8 CSV file. */
-    static TfodCsvParser open(Path file) throws IOException {
+    static CsvRows open(Path file) throws IOException {
         CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);
-        return new TfodCsvParser(new BufferedReader(new InputStreamReader(Files.newInputStream(file), utf8), 1 << 16));
+        return new CsvRows(new BufferedReader(new InputStreamReader(Files.newInputStream(file), utf8), 1 << 16));
     }
 
     /** Parses CSV text (for probes that read the first bytes of a file, and for tests). */
-    static TfodCsvParser of(String text) {
-        return new TfodCsvParser(new StringReader(text));
+    static CsvRows of(String text) {
+        return new CsvRows(new StringReader(text));
     }
 
     /** The next record, or null at the end of the input. */
