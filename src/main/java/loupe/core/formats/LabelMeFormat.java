@@ -116,6 +116,12 @@ public final class LabelMeFormat implements DatasetFormat {
         return "LabelMe JSON";
     }
 
+    /** Writes labelme's layout: a JSON beside each image, and labels.txt; see {@link LabelMeWriter}. */
+    @Override
+    public java.util.Optional<DatasetWriter> writer() {
+        return java.util.Optional.of(new LabelMeWriter());
+    }
+
     // ---------------------------------------------------------------- probe
 
     @Override
