@@ -36,11 +36,13 @@ final class Numbers {
                 digits--;
             }
             sb.append('.');
-            String f = Long.toString(fraction);
-            for (int i = f.length(); i < digits; i++) {
-                sb.append('0');
+            // Digits written from the right into the builder, leading zeros included: no String per number.
+            int start = sb.length();
+            sb.setLength(start + digits);
+            for (int i = start + digits - 1; i >= start; i--) {
+                sb.setCharAt(i, (char) ('0' + fraction % 10));
+                fraction /= 10;
             }
-            sb.append(f);
         }
         return sb;
     }
