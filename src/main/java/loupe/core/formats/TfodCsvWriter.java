@@ -46,7 +46,7 @@ import loupe.core.model.Polygon;
  * labels, annotations of a class id not in the class list, boxes with non-finite coordinates, and images
  * without boxes (the image is copied, but the table cannot list an image without a row). Class names are
  * trimmed (the reader trims fields); characters the reader's label map parsing cannot hold ({@code #},
- * {@code }}, line breaks, backslashes, and a name with both kinds of quote) are replaced by '_'; classes
+ * '}', line breaks, backslashes, and a name with both kinds of quote) are replaced by '_'; classes
  * whose written names are equal merge. Stateless and thread-safe.
  */
 final class TfodCsvWriter implements DatasetWriter {
