@@ -17,7 +17,7 @@ for name in sorted(os.listdir(ann)):
     folder = os.path.join(root, "images", split)
     os.makedirs(folder, exist_ok=True)
     for img in data["images"]:
-        sof = struct.pack(">BBHHBBBB", 0xFF, 0xC0, 11, 8, img["height"], img["width"], 1, 1) + b"\x11\x00"
+        sof = struct.pack(">BBHBHHB", 0xFF, 0xC0, 11, 8, img["height"], img["width"], 1) + b"\x01\x11\x00"
         with open(os.path.join(folder, img["file_name"]), "wb") as out:
             out.write(b"\xFF\xD8" + sof + b"\xFF\xD9")
         n += 1
