@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Reference for `loupe convert`: COCO -> YOLO and YOLO -> COCO with Python's standard json and plain loops,
-the way a data scientist would script it. Images are symlinked (as `loupe convert --images symlink`); image
-sizes for YOLO -> COCO come from the JPEG frame header (a pure-Python SOF parser, like the header reference).
+the way a data scientist would script it. Images are not copied or linked (as `loupe convert --images none`);
+image sizes for YOLO -> COCO come from the JPEG frame header (a pure-Python SOF parser, like the header
+reference).
 Usage: convert_ref.py coco2yolo SRC OUT | convert_ref.py yolo2coco SRC OUT"""
 import json, os, struct, sys
 
@@ -39,12 +40,10 @@ def coco2yolo(src, out):
         by_image = {}
         for a in coco["annotations"]:
             by_image.setdefault(a["image_id"], []).append(a)
-        os.makedirs(os.path.join(out, "images", split), exist_ok=True)
         os.makedirs(os.path.join(out, "labels", split), exist_ok=True)
         for img in coco["images"]:
             w, h = img["width"], img["height"]
             fn = img["file_name"]
-            os.symlink(os.path.abspath(os.path.join(src, "images", split, fn)), os.path.join(out, "images", split, fn))
             lines = []
             for a in by_image.get(img["id"], []):
                 seg = a.get("segmentation")
@@ -75,11 +74,9 @@ def yolo2coco(src, out):
     os.makedirs(os.path.join(out, "annotations"), exist_ok=True)
     for split in sorted(os.listdir(os.path.join(src, "images"))):
         images, annotations = [], []
-        os.makedirs(os.path.join(out, "images", split), exist_ok=True)
         for k, fn in enumerate(sorted(os.listdir(os.path.join(src, "images", split)))):
             path = os.path.join(src, "images", split, fn)
             w, h = jpeg_size(path)
-            os.symlink(os.path.realpath(path), os.path.join(out, "images", split, fn))
             images.append({"id": k + 1, "file_name": fn, "width": w, "height": h})
             label = os.path.join(src, "labels", split, os.path.splitext(fn)[0] + ".txt")
             if not os.path.exists(label):
