@@ -36,12 +36,13 @@ final class Numbers {
                 digits--;
             }
             sb.append('.');
-            // Digits written from the right into the builder, leading zeros included: no String per number.
-            int start = sb.length();
-            sb.setLength(start + digits);
-            for (int i = start + digits - 1; i >= start; i--) {
-                sb.setCharAt(i, (char) ('0' + fraction % 10));
-                fraction /= 10;
+            // Digits appended from the left, leading zeros included: no String per number.
+            long divisor = 1;
+            for (int i = 1; i < digits; i++) {
+                divisor *= 10;
+            }
+            for (; divisor > 0; divisor /= 10) {
+                sb.append((char) ('0' + (fraction / divisor) % 10));
             }
         }
         return sb;
