@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import javax.xml.stream.Location;
-import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
@@ -30,15 +28,6 @@ import javax.xml.stream.XMLStreamReader;
  */
 final class CvatXml {
 
-    // NOTE: the same safe setup as VocXml's factory, which is private there. Worth one shared helper for all
-    // XML formats once the lead merges the new readers.
-    private static final ThreadLocal<XMLInputFactory> FACTORY = ThreadLocal.withInitial(() -> {
-        XMLInputFactory f = XMLInputFactory.newDefaultFactory();
-        f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-        f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-        f.setProperty(XMLInputFactory.IS_COALESCING, true);
-        return f;
-    });
 
     static final String ROOT = "annotations";
 
@@ -135,7 +124,7 @@ final class CvatXml {
         String error = null;
         XMLStreamReader r = null;
         try {
-            r = FACTORY.get().createXMLStreamReader(in);
+            r = Xml.open(in);
             while (r.hasNext() && r.next() != XMLStreamConstants.START_ELEMENT) {
                 if (r.getEventType() == XMLStreamConstants.DTD) {
                     doctype = true;
@@ -144,10 +133,10 @@ final class CvatXml {
             if (r.getEventType() == XMLStreamConstants.START_ELEMENT) {
                 rootName = r.getLocalName();
                 if (rootName.equals(ROOT)) {
-                    while (nextChild(r)) {
+                    while (Xml.nextChild(r)) {
                         String element = r.getLocalName();
                         if (element.equals("version")) {
-                            version = text(r).trim();
+                            version = Xml.trimmedText(r);
                         } else if (element.equals("meta")) {
                             meta = readMeta(r);
                             if (handler != null) {
@@ -159,25 +148,18 @@ final class CvatXml {
                             handler.image(readImage(r));
                         } else if (element.equals("track")) {
                             handler.track(r.getLocation().getLineNumber());
-                            skip(r);
+                            Xml.skip(r);
                         } else {
-                            skip(r);
+                            Xml.skip(r);
                         }
                     }
                 }
             }
         } catch (XMLStreamException e) {
-            Location at = e.getLocation();
-            errorLine = at == null ? 0 : Math.max(at.getLineNumber(), 0);
-            error = cleanMessage(e);
+            errorLine = Xml.errorLine(e);
+            error = Xml.errorMessage(e);
         } finally {
-            if (r != null) {
-                try {
-                    r.close();
-                } catch (XMLStreamException ignored) {
-                    // closing a reader of an already failed stream tells us nothing new
-                }
-            }
+            Xml.closeQuietly(r);
         }
         return new Outcome(rootName, version, meta, doctype, errorLine, error);
     }
@@ -249,7 +231,7 @@ final class CvatXml {
         int line = r.getLocation().getLineNumber();
         Map<String, String> attributes = xmlAttributes(r);
         List<Shape> shapes = new ArrayList<>();
-        while (nextChild(r)) {
+        while (Xml.nextChild(r)) {
             shapes.add(readShape(r));
         }
         return new Image(line, attributes, shapes);
@@ -261,17 +243,17 @@ final class CvatXml {
         Map<String, String> xmlAttributes = xmlAttributes(r);
         Map<String, String> attributes = new LinkedHashMap<>();
         List<Shape> parts = new ArrayList<>();
-        while (nextChild(r)) {
+        while (Xml.nextChild(r)) {
             if (r.getLocalName().equals("attribute")) {
                 String name = r.getAttributeValue(null, "name");
-                String value = text(r);
+                String value = Xml.text(r);
                 if (name != null && !name.isEmpty()) {
                     attributes.put(name, value);
                 }
             } else if (element.equals("skeleton")) {
                 parts.add(readShape(r));
             } else {
-                skip(r);
+                Xml.skip(r);
             }
         }
         return new Shape(element, line, xmlAttributes, attributes, parts);
@@ -283,62 +265,5 @@ final class CvatXml {
             result.put(r.getAttributeLocalName(i), r.getAttributeValue(i));
         }
         return result;
-    }
-
-    /**
-     * Moves to the next child element of the current element. Returns false (positioned on the current
-     * element's end tag) when there is none.
-     */
-    private static boolean nextChild(XMLStreamReader r) throws XMLStreamException {
-        while (r.hasNext()) {
-            int event = r.next();
-            if (event == XMLStreamConstants.START_ELEMENT) {
-                return true;
-            }
-            if (event == XMLStreamConstants.END_ELEMENT) {
-                return false;
-            }
-        }
-        return false;
-    }
-
-    /** The text of the current element (text inside nested elements is ignored); ends on its end tag. */
-    private static String text(XMLStreamReader r) throws XMLStreamException {
-        StringBuilder sb = new StringBuilder();
-        int depth = 1;
-        while (depth > 0 && r.hasNext()) {
-            switch (r.next()) {
-                case XMLStreamConstants.START_ELEMENT -> depth++;
-                case XMLStreamConstants.END_ELEMENT -> depth--;
-                case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA -> {
-                    if (depth == 1) {
-                        sb.append(r.getText());
-                    }
-                }
-                default -> {
-                }
-            }
-        }
-        return sb.toString();
-    }
-
-    /** Skips the current element and everything inside it; ends on its end tag. */
-    private static void skip(XMLStreamReader r) throws XMLStreamException {
-        int depth = 1;
-        while (depth > 0 && r.hasNext()) {
-            int event = r.next();
-            if (event == XMLStreamConstants.START_ELEMENT) {
-                depth++;
-            } else if (event == XMLStreamConstants.END_ELEMENT) {
-                depth--;
-            }
-        }
-    }
-
-    /** StAX messages start with "ParseError at [row,col]:[3,5]\nMessage: ..."; keep the message part. */
-    private static String cleanMessage(XMLStreamException e) {
-        String m = String.valueOf(e.getMessage());
-        int at = m.indexOf("Message: ");
-        return (at >= 0 ? m.substring(at + "Message: ".length()) : m).trim();
     }
 }
