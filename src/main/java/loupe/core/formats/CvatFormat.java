@@ -257,12 +257,8 @@ public final class CvatFormat implements DatasetFormat {
             try (InputStream in = new BufferedInputStream(Files.newInputStream(ctx.root().resolve(x)))) {
                 heads[i] = CvatXml.readHead(in);
                 return;
-            } catch (NoSuchFileException e) {
-                ctx.sink().problem(Problem.of(ProblemKind.FILE_VANISHED, x, "file disappeared while reading"));
-            } catch (AccessDeniedException e) {
-                ctx.sink().problem(Problem.of(ProblemKind.PERMISSION_DENIED, x, "cannot read: permission denied"));
             } catch (IOException e) {
-                ctx.sink().problem(Problem.of(ProblemKind.OTHER, x, "cannot read: " + e.getMessage()));
+                ctx.sink().problem(ReadFailures.problem(x, e, ProblemKind.OTHER));
             }
             heads[i] = new CvatXml.Outcome(null, null, null, false, 0, null);
         });
@@ -379,14 +375,8 @@ public final class CvatFormat implements DatasetFormat {
             CvatXml.Outcome outcome;
             try (InputStream in = new BufferedInputStream(Files.newInputStream(ctx.root().resolve(xml)))) {
                 outcome = CvatXml.read(in, this);
-            } catch (NoSuchFileException e) {
-                sink.problem(Problem.of(ProblemKind.FILE_VANISHED, xml, "file disappeared while reading"));
-                return;
-            } catch (AccessDeniedException e) {
-                sink.problem(Problem.of(ProblemKind.PERMISSION_DENIED, xml, "cannot read: permission denied"));
-                return;
             } catch (IOException e) {
-                sink.problem(Problem.of(ProblemKind.MALFORMED_ANNOTATION, xml, "cannot read: " + e.getMessage()));
+                sink.problem(ReadFailures.problem(xml, e));
                 return;
             }
             if (outcome.doctype()) {

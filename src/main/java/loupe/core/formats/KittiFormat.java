@@ -2,8 +2,6 @@ package loupe.core.formats;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -279,14 +277,8 @@ public final class KittiFormat implements DatasetFormat {
         List<String> lines;
         try {
             lines = YoloReader.readLines(root.resolve(label));
-        } catch (NoSuchFileException e) {
-            sink.problem(Problem.of(ProblemKind.FILE_VANISHED, label, "file disappeared while reading"));
-            return;
-        } catch (AccessDeniedException e) {
-            sink.problem(Problem.of(ProblemKind.PERMISSION_DENIED, label, "cannot read: permission denied"));
-            return;
         } catch (IOException e) {
-            sink.problem(Problem.of(ProblemKind.MALFORMED_ANNOTATION, label, "cannot read: " + e.getMessage()));
+            sink.problem(ReadFailures.problem(label, e));
             return;
         }
         sink.image(ImageRef.of(image, ClassFoldersFormat.splitOfPath(image)));

@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -485,14 +483,10 @@ public final class LabelMeFormat implements DatasetFormat {
                     names.add(t);
                 }
             }
-        } catch (NoSuchFileException e) {
-            ctx.sink().problem(Problem.of(ProblemKind.FILE_VANISHED, path, "file disappeared while reading"));
-        } catch (AccessDeniedException e) {
-            ctx.sink().problem(Problem.of(ProblemKind.PERMISSION_DENIED, path, "cannot read: permission denied"));
         } catch (CharacterCodingException e) {
             ctx.sink().problem(Problem.of(ProblemKind.MALFORMED_ANNOTATION, path, "not a UTF-8 text file"));
         } catch (IOException e) {
-            ctx.sink().problem(Problem.of(ProblemKind.MALFORMED_ANNOTATION, path, "cannot read: " + e.getMessage()));
+            ctx.sink().problem(ReadFailures.problem(path, e));
         }
         return names;
     }
@@ -520,14 +514,8 @@ public final class LabelMeFormat implements DatasetFormat {
         LabelMeJson.Document doc;
         try (InputStream in = Files.newInputStream(root.resolve(json))) {
             doc = LabelMeJson.parse(in);
-        } catch (NoSuchFileException e) {
-            sink.problem(Problem.of(ProblemKind.FILE_VANISHED, json, "file disappeared while reading"));
-            return;
-        } catch (AccessDeniedException e) {
-            sink.problem(Problem.of(ProblemKind.PERMISSION_DENIED, json, "cannot read: permission denied"));
-            return;
         } catch (IOException e) {
-            sink.problem(Problem.of(ProblemKind.MALFORMED_ANNOTATION, json, "cannot read: " + e.getMessage()));
+            sink.problem(ReadFailures.problem(json, e));
             return;
         }
         if (doc.error() != null) {

@@ -2,8 +2,6 @@ package loupe.core.formats;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -469,12 +467,8 @@ public final class OpenImagesFormat implements DatasetFormat {
                         (v[1] - v[0]) * size.width(), (v[3] - v[2]) * size.height());
                 sink.annotation(new Annotation(image, classId, box, List.of(), group, attributes));
             }
-        } catch (NoSuchFileException e) {
-            sink.problem(Problem.of(ProblemKind.FILE_VANISHED, path, "file disappeared while reading"));
-        } catch (AccessDeniedException e) {
-            sink.problem(Problem.of(ProblemKind.PERMISSION_DENIED, path, "cannot read: permission denied"));
         } catch (IOException e) {
-            sink.problem(Problem.of(ProblemKind.MALFORMED_ANNOTATION, path, "cannot read: " + e.getMessage()));
+            sink.problem(ReadFailures.problem(path, e));
         }
         if (bad > MAX_ROW_PROBLEMS) {
             sink.problem(Problem.of(ProblemKind.MALFORMED_ANNOTATION, path, "", (bad - MAX_ROW_PROBLEMS)

@@ -494,12 +494,8 @@ public final class TfodCsvFormat implements DatasetFormat {
                     sink.problem(Problem.of(ProblemKind.MALFORMED_ANNOTATION, path, "line " + row.line(), error));
                 }
             }
-        } catch (NoSuchFileException e) {
-            sink.problem(Problem.of(ProblemKind.FILE_VANISHED, path, "file disappeared while reading"));
-        } catch (AccessDeniedException e) {
-            sink.problem(Problem.of(ProblemKind.PERMISSION_DENIED, path, "cannot read: permission denied"));
         } catch (IOException e) {
-            sink.problem(Problem.of(ProblemKind.MALFORMED_ANNOTATION, path, "cannot read: " + e.getMessage()));
+            sink.problem(ReadFailures.problem(path, e));
         }
         if (bad > MAX_ROW_PROBLEMS) {
             sink.problem(Problem.of(ProblemKind.MALFORMED_ANNOTATION, path, "", (bad - MAX_ROW_PROBLEMS)

@@ -468,14 +468,10 @@ public final class VocFormat implements DatasetFormat {
     private static List<String> readLines(ReadContext ctx, String path) {
         try {
             return Files.readAllLines(ctx.root().resolve(path), StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            ctx.sink().problem(Problem.of(ProblemKind.FILE_VANISHED, path, "file disappeared while reading"));
-        } catch (AccessDeniedException e) {
-            ctx.sink().problem(Problem.of(ProblemKind.PERMISSION_DENIED, path, "cannot read: permission denied"));
         } catch (CharacterCodingException e) {
             ctx.sink().problem(Problem.of(ProblemKind.MALFORMED_ANNOTATION, path, "not a UTF-8 text file"));
         } catch (IOException e) {
-            ctx.sink().problem(Problem.of(ProblemKind.MALFORMED_ANNOTATION, path, "cannot read: " + e.getMessage()));
+            ctx.sink().problem(ReadFailures.problem(path, e));
         }
         return List.of();
     }
@@ -563,14 +559,8 @@ public final class VocFormat implements DatasetFormat {
         VocXml.Document doc;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(root.resolve(xml)))) {
             doc = VocXml.parse(in);
-        } catch (NoSuchFileException e) {
-            sink.problem(Problem.of(ProblemKind.FILE_VANISHED, xml, "file disappeared while reading"));
-            return;
-        } catch (AccessDeniedException e) {
-            sink.problem(Problem.of(ProblemKind.PERMISSION_DENIED, xml, "cannot read: permission denied"));
-            return;
         } catch (IOException e) {
-            sink.problem(Problem.of(ProblemKind.MALFORMED_ANNOTATION, xml, "cannot read: " + e.getMessage()));
+            sink.problem(ReadFailures.problem(xml, e));
             return;
         }
         if (doc.error() != null) {
