@@ -2,7 +2,6 @@ package loupe.core.formats;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -16,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.zip.CRC32;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
@@ -193,16 +191,16 @@ public final class CocoResultsFormat implements DatasetFormat {
         List<Unit> units = new ArrayList<>();
         for (String r : results) {
             List<Companion> paired = new ArrayList<>();
-            CRC32 crc = new CRC32();
+            UnitChecksum checksum = new UnitChecksum();
             for (CocoFormat.CocoFile c : pair(r, cocoFiles)) {
                 Companion companion = byPath.get(c.path());
                 paired.add(companion);
-                crc.update(companion.path().getBytes(StandardCharsets.UTF_8));
+                checksum.add(companion.path());
                 for (Map.Entry<Object, String> e : companion.images().entrySet()) {
-                    crc.update((e.getKey() + "=" + e.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
+                    checksum.add(e.getKey() + "=" + e.getValue() + "\n");
                 }
             }
-            String key = r + "#" + String.format(Locale.ROOT, "%08x", crc.getValue());
+            String key = r + "#" + checksum.hex();
             units.add(new Unit(key, List.of(r)));
             pairs.put(key, paired);
         }

@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -23,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
-import java.util.zip.CRC32;
 
 import loupe.core.model.Annotation;
 import loupe.core.model.BoundingBox;
@@ -303,15 +301,7 @@ public final class CvatFormat implements DatasetFormat {
      * file name gives, and which image files exist under the XML's folder (the image lookup).
      */
     private static String checksum(String classDigest, String fileSplit, FileListing files, String folder) {
-        CRC32 crc = new CRC32();
-        crc.update((classDigest + "\0" + fileSplit + "\0").getBytes(StandardCharsets.UTF_8));
-        for (String p : files.under(folder)) {
-            if (DatasetPaths.isImage(p)) {
-                crc.update(p.getBytes(StandardCharsets.UTF_8));
-                crc.update(0);
-            }
-        }
-        return String.format(Locale.ROOT, "%08x", crc.getValue());
+        return new UnitChecksum().add(classDigest + "\0" + fileSplit + "\0").addImagesUnder(files, folder).hex();
     }
 
     private static List<String> xmlFiles(FileListing files) {

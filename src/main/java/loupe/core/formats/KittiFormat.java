@@ -1,20 +1,17 @@
 package loupe.core.formats;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
-import java.util.zip.CRC32;
 
 import loupe.core.model.Annotation;
 import loupe.core.model.BoundingBox;
@@ -177,9 +174,7 @@ public final class KittiFormat implements DatasetFormat {
             classIds.put(name, classIds.size());
             sink.classLabel(new ClassLabel(classIds.get(name), name));
         }
-        CRC32 crc = new CRC32();
-        crc.update(String.join("\n", names).getBytes(StandardCharsets.UTF_8));
-        String classDigest = String.format(Locale.ROOT, "%08x", crc.getValue());
+        String classDigest = UnitChecksum.of(String.join("\n", names));
 
         List<Unit> units = new ArrayList<>();
         for (String label : labels) {

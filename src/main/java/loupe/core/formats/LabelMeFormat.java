@@ -11,12 +11,10 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.zip.CRC32;
 
 import loupe.core.model.Annotation;
 import loupe.core.model.BoundingBox;
@@ -498,9 +496,7 @@ public final class LabelMeFormat implements DatasetFormat {
         for (Problem p : t.notes()) {
             s.append('\0').append(p.message());
         }
-        CRC32 crc = new CRC32();
-        crc.update(s.toString().getBytes(StandardCharsets.UTF_8));
-        return String.format(Locale.ROOT, "%08x", crc.getValue());
+        return UnitChecksum.of(s.toString());
     }
 
     // ---------------------------------------------------------------- units

@@ -1,7 +1,6 @@
 package loupe.core.formats;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,7 +14,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import java.util.zip.CRC32;
 
 import loupe.core.imaging.ImageHeader;
 import loupe.core.model.Annotation;
@@ -221,9 +219,7 @@ public final class OpenImagesFormat implements DatasetFormat {
         StringBuilder digest = new StringBuilder(String.valueOf(classes.source()));
         classes.ids().entrySet().stream().sorted(Map.Entry.comparingByValue())
                 .forEach(e -> digest.append('\n').append(e.getValue()).append(':').append(e.getKey()));
-        CRC32 crc = new CRC32();
-        crc.update(digest.toString().getBytes(StandardCharsets.UTF_8));
-        String classDigest = String.format(Locale.ROOT, "%08x", crc.getValue());
+        String classDigest = UnitChecksum.of(digest.toString());
 
         Map<String, BboxFile> fileOfUnit = new HashMap<>();
         List<Unit> units = new ArrayList<>();

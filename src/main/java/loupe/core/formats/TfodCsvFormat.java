@@ -19,7 +19,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.CRC32;
 
 import loupe.core.model.Annotation;
 import loupe.core.model.ClassLabel;
@@ -449,17 +448,11 @@ public final class TfodCsvFormat implements DatasetFormat {
      * resolves to depends on the images present there, which a unit's files cannot express.
      */
     static String checksum(String digest, List<String> folders, FileListing files) {
-        CRC32 crc = new CRC32();
-        crc.update((digest + "\0" + folders).getBytes(StandardCharsets.UTF_8));
+        UnitChecksum checksum = new UnitChecksum().add(digest + "\0" + folders);
         for (String folder : folders) {
-            for (String p : files.under(folder)) {
-                if (DatasetPaths.isImage(p)) {
-                    crc.update(p.getBytes(StandardCharsets.UTF_8));
-                    crc.update(0);
-                }
-            }
+            checksum.addImagesUnder(files, folder);
         }
-        return String.format(Locale.ROOT, "%08x", crc.getValue());
+        return checksum.hex();
     }
 
     // ---------------------------------------------------------------- units

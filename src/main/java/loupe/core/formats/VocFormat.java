@@ -15,14 +15,12 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.CRC32;
 
 import loupe.core.model.Annotation;
 import loupe.core.model.BoundingBox;
@@ -546,9 +544,7 @@ public final class VocFormat implements DatasetFormat {
 
     /** A checksum of everything besides its files that a unit's output depends on. */
     private static String checksum(String classDigest, Target t) {
-        CRC32 crc = new CRC32();
-        crc.update((classDigest + "\0" + t.imageRoot() + "\0" + t.imageFolder()).getBytes(StandardCharsets.UTF_8));
-        return String.format(Locale.ROOT, "%08x", crc.getValue());
+        return UnitChecksum.of(classDigest + "\0" + t.imageRoot() + "\0" + t.imageFolder());
     }
 
     // ---------------------------------------------------------------- units
