@@ -12,12 +12,10 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -162,9 +160,9 @@ final class CocoReader implements DatasetReader {
             try (InputStream in = Files.newInputStream(file); JsonParser p = JSON.createParser(in)) {
                 JsonToken t = p.nextToken();
                 if (t != JsonToken.START_OBJECT) {
-                    problem(ProblemKind.MALFORMED_ANNOTATION, location(p.currentLocation()),
+                    problem(ProblemKind.MALFORMED_ANNOTATION, JsonValues.location(p.currentLocation()),
                             "expected a JSON object with images, annotations and categories, found "
-                                    + describe(t, p));
+                                    + JsonValues.describe(t, p));
                     return true;
                 }
                 while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
@@ -205,7 +203,7 @@ final class CocoReader implements DatasetReader {
                 }
                 return false;
             } catch (JsonProcessingException e) {
-                problem(ProblemKind.MALFORMED_ANNOTATION, location(e.getLocation()),
+                problem(ProblemKind.MALFORMED_ANNOTATION, JsonValues.location(e.getLocation()),
                         "malformed JSON: " + e.getOriginalMessage() + "; everything before this point was read");
                 return true;
             } catch (AccessDeniedException e) {
@@ -224,7 +222,8 @@ final class CocoReader implements DatasetReader {
             if (value == JsonToken.START_ARRAY) {
                 return true;
             }
-            problem(ProblemKind.MALFORMED_ANNOTATION, pointer, "expected an array, found " + describe(value, p));
+            problem(ProblemKind.MALFORMED_ANNOTATION, pointer,
+                    "expected an array, found " + JsonValues.describe(value, p));
             p.skipChildren();
             return false;
         }
@@ -236,7 +235,7 @@ final class CocoReader implements DatasetReader {
                 String pointer = "/categories/" + index++;
                 if (t != JsonToken.START_OBJECT) {
                     problem(ProblemKind.MALFORMED_ANNOTATION, pointer,
-                            "expected a category object, found " + describe(t, p));
+                            "expected a category object, found " + JsonValues.describe(t, p));
                     p.skipChildren();
                     continue;
                 }
@@ -247,8 +246,8 @@ final class CocoReader implements DatasetReader {
                     String field = p.currentName();
                     JsonToken value = p.nextToken();
                     if (field.equals("id")) {
-                        id = longValue(p, value);
-                        idText = describe(value, p);
+                        id = JsonValues.longValue(p, value);
+                        idText = JsonValues.describe(value, p);
                     } else if (field.equals("name") && value.isScalarValue() && value != JsonToken.VALUE_NULL) {
                         name = p.getText();
                     }
@@ -279,7 +278,7 @@ final class CocoReader implements DatasetReader {
                 checkCancelled();
                 if (t != JsonToken.START_OBJECT) {
                     problem(ProblemKind.MALFORMED_ANNOTATION, pointer,
-                            "expected an image object, found " + describe(t, p));
+                            "expected an image object, found " + JsonValues.describe(t, p));
                     p.skipChildren();
                     continue;
                 }
@@ -290,13 +289,13 @@ final class CocoReader implements DatasetReader {
                     String field = p.currentName();
                     JsonToken value = p.nextToken();
                     switch (field) {
-                        case "id" -> id = idValue(p, value);
+                        case "id" -> id = JsonValues.idValue(p, value);
                         case "file_name" -> {
                             fileName = value == JsonToken.VALUE_STRING ? p.getText() : null;
                             p.skipChildren();
                         }
-                        case "width" -> width = sizeValue(p, value);
-                        case "height" -> height = sizeValue(p, value);
+                        case "width" -> width = JsonValues.sizeValue(p, value);
+                        case "height" -> height = JsonValues.sizeValue(p, value);
                         default -> p.skipChildren();
                     }
                 }
@@ -342,7 +341,7 @@ final class CocoReader implements DatasetReader {
                 checkCancelled();
                 if (t != JsonToken.START_OBJECT) {
                     problem(ProblemKind.MALFORMED_ANNOTATION, "/annotations/" + index,
-                            "expected an annotation object, found " + describe(t, p));
+                            "expected an annotation object, found " + JsonValues.describe(t, p));
                     p.skipChildren();
                 } else {
                     readAnnotation(p, index);
@@ -372,12 +371,12 @@ final class CocoReader implements DatasetReader {
                 JsonToken value = p.nextToken();
                 switch (field) {
                     case "image_id" -> {
-                        imageId = idValue(p, value);
-                        imageIdText = describe(value, p);
+                        imageId = JsonValues.idValue(p, value);
+                        imageIdText = JsonValues.describe(value, p);
                     }
                     case "category_id" -> {
-                        categoryId = longValue(p, value);
-                        categoryText = describe(value, p);
+                        categoryId = JsonValues.longValue(p, value);
+                        categoryText = JsonValues.describe(value, p);
                     }
                     case "bbox" -> {
                         bbox = readBbox(p, value);
@@ -394,7 +393,7 @@ final class CocoReader implements DatasetReader {
                             rle = s.rle;
                         } else if (value != JsonToken.VALUE_NULL) {
                             problem(ProblemKind.MALFORMED_ANNOTATION, at + "/segmentation",
-                                    "segmentation is " + describe(value, p)
+                                    "segmentation is " + JsonValues.describe(value, p)
                                             + "; expected a list of polygons or an RLE object");
                         }
                     }
@@ -477,7 +476,7 @@ final class CocoReader implements DatasetReader {
         /** Reads a bbox array; null when it is not 4 finite numbers ({@link #rejectedBbox} then says what). */
         private double[] readBbox(JsonParser p, JsonToken value) throws IOException {
             if (value != JsonToken.START_ARRAY) {
-                rejectedBbox = describe(value, p);
+                rejectedBbox = JsonValues.describe(value, p);
                 p.skipChildren();
                 return null;
             }
@@ -535,7 +534,7 @@ final class CocoReader implements DatasetReader {
                     p.skipChildren();
                 } else {
                     problem(ProblemKind.MALFORMED_ANNOTATION, pointer + "/segmentation/" + polygonIndex,
-                            "expected a polygon [x0, y0, x1, y1, ...], found " + describe(t, p));
+                            "expected a polygon [x0, y0, x1, y1, ...], found " + JsonValues.describe(t, p));
                     p.skipChildren();
                 }
             }
@@ -674,60 +673,6 @@ final class CocoReader implements DatasetReader {
         return base.isEmpty() ? child : base + "/" + child;
     }
 
-    /** A number or numeric string as a long; null for anything else (fractions, big numbers, objects). */
-    static Long longValue(JsonParser p, JsonToken value) throws IOException {
-        if (value == JsonToken.VALUE_NUMBER_INT) {
-            JsonParser.NumberType type = p.getNumberType();
-            return type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG ? p.getLongValue() : null;
-        }
-        if (value == JsonToken.VALUE_NUMBER_FLOAT) {
-            double d = p.getDoubleValue();
-            return d == Math.rint(d) && Math.abs(d) < 0x1p62 ? (long) d : null;
-        }
-        if (value == JsonToken.VALUE_STRING) {
-            try {
-                return Long.parseLong(p.getText().trim());
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-        p.skipChildren();
-        return null;
-    }
-
-    /** An image id: a Long for numbers and numeric strings, the String itself for other strings, else null. */
-    private static Object idValue(JsonParser p, JsonToken value) throws IOException {
-        Long number = longValue(p, value);
-        if (number != null) {
-            return number;
-        }
-        return value == JsonToken.VALUE_STRING && !p.getText().isEmpty() ? p.getText() : null;
-    }
-
-    /** A declared width/height; 0 when absent, negative or not a number. */
-    private static int sizeValue(JsonParser p, JsonToken value) throws IOException {
-        Long v = longValue(p, value);
-        return v == null || v < 0 || v > Integer.MAX_VALUE ? 0 : v.intValue();
-    }
-
-    /** A short description of a JSON value for messages: {@code "abc"}, {@code 12}, an object, ... */
-    private static String describe(JsonToken t, JsonParser p) throws IOException {
-        if (t == null) {
-            return "the end of the file";
-        }
-        return switch (t) {
-            case START_OBJECT -> "an object";
-            case START_ARRAY -> "an array";
-            case VALUE_STRING -> "\"" + abbreviate(p.getText()) + "\"";
-            case VALUE_NULL -> "null";
-            default -> t.isScalarValue() ? abbreviate(p.getText()) : t.toString().toLowerCase(Locale.ROOT);
-        };
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
-    }
-
     private static BoundingBox bounds(List<Polygon> polygons) {
         double minX = Double.POSITIVE_INFINITY, minY = Double.POSITIVE_INFINITY;
         double maxX = Double.NEGATIVE_INFINITY, maxY = Double.NEGATIVE_INFINITY;
@@ -739,11 +684,6 @@ final class CocoReader implements DatasetReader {
             maxY = Math.max(maxY, b.maxY());
         }
         return BoundingBox.fromCorners(minX, minY, maxX, maxY);
-    }
-
-    private static String location(JsonLocation location) {
-        return location == null || location.getLineNr() < 0 ? ""
-                : "line " + location.getLineNr() + ", column " + location.getColumnNr();
     }
 
     /** A growable array of doubles, reused for every polygon of a file. */

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -217,7 +216,7 @@ public final class CocoResultsFormat implements DatasetFormat {
         DatasetSink sink = ctx.sink();
         Map<Object, String> names = new LinkedHashMap<>();
         Map<Object, int[]> sizes = new HashMap<>();
-        Problems problems = new Problems(c.path(), sink);
+        ListedProblems problems = new ListedProblems(c.path(), sink, MAX_LISTED_PROBLEMS);
         try (InputStream in = Files.newInputStream(ctx.root().resolve(c.path()));
              JsonParser p = CocoReader.JSON.createParser(in)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -236,7 +235,7 @@ public final class CocoResultsFormat implements DatasetFormat {
                 }
             }
         } catch (JsonParseException e) {
-            problems.add(ProblemKind.MALFORMED_ANNOTATION, location(e.getLocation()),
+            problems.add(ProblemKind.MALFORMED_ANNOTATION, JsonValues.location(e.getLocation()),
                     "malformed JSON: " + e.getOriginalMessage() + "; what came before was read");
         } catch (IOException e) {
             problems.add(ProblemKind.MALFORMED_ANNOTATION, "", "cannot read: " + e.getMessage());
@@ -277,7 +276,7 @@ public final class CocoResultsFormat implements DatasetFormat {
     }
 
     private static void readImages(JsonParser p, Map<Object, String> names, Map<Object, int[]> sizes,
-                                   Problems problems) throws IOException {
+                                   ListedProblems problems) throws IOException {
         int index = 0;
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
@@ -294,13 +293,13 @@ public final class CocoResultsFormat implements DatasetFormat {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
                 switch (field) {
-                    case "id" -> id = idValue(p, value);
+                    case "id" -> id = JsonValues.idValue(p, value);
                     case "file_name" -> {
                         fileName = value == JsonToken.VALUE_STRING ? p.getText() : null;
                         p.skipChildren();
                     }
-                    case "width" -> width = size(p, value);
-                    case "height" -> height = size(p, value);
+                    case "width" -> width = JsonValues.sizeValue(p, value);
+                    case "height" -> height = JsonValues.sizeValue(p, value);
                     default -> p.skipChildren();
                 }
             }
@@ -313,7 +312,8 @@ public final class CocoResultsFormat implements DatasetFormat {
         }
     }
 
-    private static void readCategories(JsonParser p, DatasetSink sink, Problems problems) throws IOException {
+    private static void readCategories(JsonParser p, DatasetSink sink, ListedProblems problems)
+            throws IOException {
         int index = 0;
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
@@ -329,7 +329,7 @@ public final class CocoResultsFormat implements DatasetFormat {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
                 switch (field) {
-                    case "id" -> id = CocoReader.longValue(p, value);
+                    case "id" -> id = JsonValues.longValue(p, value);
                     case "name" -> {
                         name = value == JsonToken.VALUE_STRING ? p.getText() : null;
                         p.skipChildren();
@@ -348,7 +348,7 @@ public final class CocoResultsFormat implements DatasetFormat {
     // ---------------------------------------------------------------- results
 
     private static void parseResults(ReadContext ctx, String path, List<Companion> companions, DatasetSink sink) {
-        Problems problems = new Problems(path, sink);
+        ListedProblems problems = new ListedProblems(path, sink, MAX_LISTED_PROBLEMS);
         int orphans = 0;
         Object firstOrphan = null;
         try (InputStream in = Files.newInputStream(ctx.root().resolve(path));
@@ -378,8 +378,8 @@ public final class CocoResultsFormat implements DatasetFormat {
                     String field = p.currentName();
                     JsonToken value = p.nextToken();
                     switch (field) {
-                        case "image_id" -> imageId = idValue(p, value);
-                        case "category_id" -> categoryId = CocoReader.longValue(p, value);
+                        case "image_id" -> imageId = JsonValues.idValue(p, value);
+                        case "category_id" -> categoryId = JsonValues.longValue(p, value);
                         case "bbox" -> {
                             bbox = bbox(p, value);
                             badBbox = bbox == null;
@@ -429,7 +429,7 @@ public final class CocoResultsFormat implements DatasetFormat {
         } catch (AccessDeniedException e) {
             problems.add(ProblemKind.PERMISSION_DENIED, "", "cannot read: permission denied");
         } catch (JsonParseException e) {
-            problems.add(ProblemKind.MALFORMED_ANNOTATION, location(e.getLocation()),
+            problems.add(ProblemKind.MALFORMED_ANNOTATION, JsonValues.location(e.getLocation()),
                     "malformed JSON: " + e.getOriginalMessage() + "; the results before this point were read");
         } catch (IOException e) {
             problems.add(ProblemKind.MALFORMED_ANNOTATION, "", "cannot read: " + e.getMessage());
@@ -463,50 +463,5 @@ public final class CocoResultsFormat implements DatasetFormat {
             }
         }
         return ok && n == 4 ? v : null;
-    }
-
-    /** An image id: a Long for numbers and numeric strings, the String for other strings, else null. */
-    private static Object idValue(JsonParser p, JsonToken value) throws IOException {
-        String text = value == JsonToken.VALUE_STRING ? p.getText() : null;
-        Long number = CocoReader.longValue(p, value);
-        if (number != null) {
-            return number;
-        }
-        return text != null && !text.isEmpty() ? text : null;
-    }
-
-    private static int size(JsonParser p, JsonToken value) throws IOException {
-        Long v = CocoReader.longValue(p, value);
-        return v == null || v < 0 || v > Integer.MAX_VALUE ? 0 : v.intValue();
-    }
-
-    private static String location(JsonLocation location) {
-        return location == null || location.getLineNr() < 0 ? ""
-                : "line " + location.getLineNr() + ", column " + location.getColumnNr();
-    }
-
-    /** The problems of one file: the first few listed, the rest counted. */
-    private static final class Problems {
-        private final String path;
-        private final DatasetSink sink;
-        private int count;
-
-        Problems(String path, DatasetSink sink) {
-            this.path = path;
-            this.sink = sink;
-        }
-
-        void add(ProblemKind kind, String location, String message) {
-            if (++count <= MAX_LISTED_PROBLEMS) {
-                sink.problem(Problem.of(kind, path, location, message));
-            }
-        }
-
-        void summarise() {
-            if (count > MAX_LISTED_PROBLEMS) {
-                sink.problem(Problem.of(ProblemKind.MALFORMED_ANNOTATION, path, "",
-                        (count - MAX_LISTED_PROBLEMS) + " more problems not listed (" + count + " in all)"));
-            }
-        }
     }
 }

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -26,7 +25,6 @@ import loupe.core.model.Annotation;
 import loupe.core.model.BoundingBox;
 import loupe.core.model.ClassLabel;
 import loupe.core.model.ImageRef;
-import loupe.core.model.Problem;
 import loupe.core.model.ProblemKind;
 
 /**
@@ -264,7 +262,7 @@ public final class CreateMlFormat implements DatasetFormat {
      */
     private static void parseFile(ReadContext ctx, JsonFile file, Map<String, Integer> classIds, DatasetSink sink,
                                   Set<String> names) {
-        Problems problems = new Problems(file.path(), names == null ? sink : null);
+        ListedProblems problems = new ListedProblems(file.path(), names == null ? sink : null, MAX_LISTED_PROBLEMS);
         Map<String, String> resolved = new HashMap<>();
         try (InputStream in = Files.newInputStream(ctx.root().resolve(file.path()));
              JsonParser p = CocoReader.JSON.createParser(in)) {
@@ -293,7 +291,7 @@ public final class CreateMlFormat implements DatasetFormat {
         } catch (AccessDeniedException e) {
             problems.add(ProblemKind.PERMISSION_DENIED, "", "cannot read: permission denied");
         } catch (JsonParseException e) {
-            problems.add(ProblemKind.MALFORMED_ANNOTATION, location(e.getLocation()),
+            problems.add(ProblemKind.MALFORMED_ANNOTATION, JsonValues.location(e.getLocation()),
                     "malformed JSON: " + e.getOriginalMessage() + "; the entries before this point were read");
         } catch (IOException e) {
             problems.add(ProblemKind.MALFORMED_ANNOTATION, "", "cannot read: " + e.getMessage());
@@ -315,7 +313,7 @@ public final class CreateMlFormat implements DatasetFormat {
 
     private static void emitEntry(FileListing files, JsonFile file, String pointer, JsonNode entry,
                                   Map<String, Integer> classIds, Map<String, String> resolved, DatasetSink sink,
-                                  Problems problems) {
+                                  ListedProblems problems) {
         if (!entry.isObject()) {
             problems.add(ProblemKind.MALFORMED_ANNOTATION, pointer, "expected an object with image and "
                     + "annotations, found " + describe(entry));
@@ -421,35 +419,5 @@ public final class CreateMlFormat implements DatasetFormat {
         }
         String text = v.toString();
         return text.length() <= 60 ? text : text.substring(0, 57) + "...";
-    }
-
-    private static String location(JsonLocation location) {
-        return location == null || location.getLineNr() < 0 ? ""
-                : "line " + location.getLineNr() + ", column " + location.getColumnNr();
-    }
-
-    /** The problems of one file: the first few listed, the rest counted. A null sink drops them (the class scan). */
-    private static final class Problems {
-        private final String path;
-        private final DatasetSink sink;
-        private int count;
-
-        Problems(String path, DatasetSink sink) {
-            this.path = path;
-            this.sink = sink;
-        }
-
-        void add(ProblemKind kind, String location, String message) {
-            if (sink != null && ++count <= MAX_LISTED_PROBLEMS) {
-                sink.problem(Problem.of(kind, path, location, message));
-            }
-        }
-
-        void summarise() {
-            if (sink != null && count > MAX_LISTED_PROBLEMS) {
-                sink.problem(Problem.of(ProblemKind.MALFORMED_ANNOTATION, path, "",
-                        (count - MAX_LISTED_PROBLEMS) + " more problems not listed (" + count + " in all)"));
-            }
-        }
     }
 }

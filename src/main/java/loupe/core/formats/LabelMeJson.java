@@ -8,11 +8,9 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -172,7 +170,7 @@ final class LabelMeJson {
                                 shapesArray = true;
                                 readShapes(p);
                             } else if (value != JsonToken.VALUE_NULL) {
-                                issues.add(new Issue("/shapes", "\"shapes\" is " + describe(value, p)
+                                issues.add(new Issue("/shapes", "\"shapes\" is " + JsonValues.describe(value, p)
                                         + "; expected an array of shapes"));
                                 p.skipChildren();
                             }
@@ -189,7 +187,7 @@ final class LabelMeJson {
                 }
             } catch (JsonProcessingException e) {
                 error = e.getOriginalMessage();
-                errorLocation = location(e.getLocation());
+                errorLocation = JsonValues.location(e.getLocation());
             }
             return result();
         }
@@ -210,7 +208,7 @@ final class LabelMeJson {
                     return (int) Math.round(v);
                 }
             }
-            issues.add(new Issue("/" + field, "\"" + field + "\" is " + describe(value, p)
+            issues.add(new Issue("/" + field, "\"" + field + "\" is " + JsonValues.describe(value, p)
                     + "; expected a whole number of pixels"));
             p.skipChildren();
             return 0;
@@ -222,7 +220,7 @@ final class LabelMeJson {
                 return;
             }
             if (value != JsonToken.START_OBJECT) {
-                issues.add(new Issue(pointer, "flags is " + describe(value, p)
+                issues.add(new Issue(pointer, "flags is " + JsonValues.describe(value, p)
                         + "; expected an object of true/false values"));
                 p.skipChildren();
                 return;
@@ -233,7 +231,7 @@ final class LabelMeJson {
                 if (v == JsonToken.VALUE_TRUE || v == JsonToken.VALUE_FALSE) {
                     into.put(name, v == JsonToken.VALUE_TRUE);
                 } else {
-                    issues.add(new Issue(pointer + "/" + name, "flag '" + name + "' is " + describe(v, p)
+                    issues.add(new Issue(pointer + "/" + name, "flag '" + name + "' is " + JsonValues.describe(v, p)
                             + "; expected true or false; the flag is ignored"));
                     p.skipChildren();
                 }
@@ -248,7 +246,7 @@ final class LabelMeJson {
                     shapes.add(readShape(p, index));
                 } else {
                     shapes.add(new Shape(index, null, null, new double[0], null, Map.of(), null, Map.of(),
-                            "expected a shape object, found " + describe(t, p)));
+                            "expected a shape object, found " + JsonValues.describe(t, p)));
                     p.skipChildren();
                 }
                 index++;
@@ -304,7 +302,7 @@ final class LabelMeJson {
                 return null;
             }
             if (value != JsonToken.START_ARRAY) {
-                String found = describe(value, p);
+                String found = JsonValues.describe(value, p);
                 p.skipChildren();
                 return "points is " + found + "; expected [[x, y], ...]";
             }
@@ -313,7 +311,7 @@ final class LabelMeJson {
             JsonToken t;
             while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
                 if (t != JsonToken.START_ARRAY) {
-                    bad = bad != null ? bad : "point " + i + " is " + describe(t, p) + "; expected [x, y]";
+                    bad = bad != null ? bad : "point " + i + " is " + JsonValues.describe(t, p) + "; expected [x, y]";
                     p.skipChildren();
                 } else {
                     int count = 0;
@@ -342,29 +340,6 @@ final class LabelMeJson {
             }
             return bad;
         }
-    }
-
-    static String location(JsonLocation location) {
-        return location == null || location.getLineNr() < 0 ? ""
-                : "line " + location.getLineNr() + ", column " + location.getColumnNr();
-    }
-
-    /** A short description of a JSON value for messages: {@code "abc"}, {@code 12}, an object, ... */
-    static String describe(JsonToken t, JsonParser p) throws IOException {
-        if (t == null) {
-            return "the end of the file";
-        }
-        return switch (t) {
-            case START_OBJECT -> "an object";
-            case START_ARRAY -> "an array";
-            case VALUE_STRING -> "\"" + abbreviate(p.getText()) + "\"";
-            case VALUE_NULL -> "null";
-            default -> t.isScalarValue() ? abbreviate(p.getText()) : t.toString().toLowerCase(Locale.ROOT);
-        };
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 
     /** A growable array of doubles, reused for every shape of a file. */
