@@ -225,26 +225,8 @@ final class KittiWriter implements DatasetWriter {
 
     /** Source class id to the type written: trimmed, whitespace as '_', never empty. */
     private static Map<Integer, String> classNames(List<ClassLabel> classes, ConversionReport report) {
-        Map<Integer, String> nameOfId = new HashMap<>();
-        Map<String, Integer> firstOfName = new HashMap<>();
-        for (ClassLabel c : classes) {
-            String original = c.name() == null ? "" : c.name();
-            String name = WHITESPACE.matcher(original.strip()).replaceAll("_");
-            if (name.isEmpty()) {
-                name = "class_" + c.id();
-            }
-            if (!name.equals(original)) {
-                report.note("class " + c.id() + " '" + original + "' is written as '" + name
-                        + "' (KITTI's fields are separated by whitespace)");
-            }
-            if (firstOfName.putIfAbsent(name, c.id()) != null) {
-                report.loss("duplicate class name", "merged: KITTI identifies classes by name, so classes with the"
-                        + " same name read back as one");
-            }
-            nameOfId.put(c.id(), name);
-            report.className(c.id(), c.name());
-        }
-        return nameOfId;
+        return ClassNamesByName.of(classes, original -> WHITESPACE.matcher(original.strip()).replaceAll("_"),
+                "KITTI", "KITTI's fields are separated by whitespace", null, report).nameOfId();
     }
 
     /** Maps each source id to the id a reader gives its type (sorted order of the types written). */

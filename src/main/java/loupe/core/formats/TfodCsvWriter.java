@@ -260,31 +260,10 @@ final class TfodCsvWriter implements DatasetWriter {
     private record ClassNames(Map<Integer, String> nameOfId, List<String> ordered) {
 
         static ClassNames of(List<ClassLabel> classes, ConversionReport report) {
-            Map<Integer, String> nameOfId = new HashMap<>();
-            Map<String, Integer> written = new LinkedHashMap<>();
-            for (ClassLabel c : classes) {
-                String original = c.name() == null ? "" : c.name();
-                String name = labelMapSafe(original).strip();
-                if (name.isEmpty()) {
-                    name = "class_" + c.id();
-                }
-                if (!name.equals(original)) {
-                    report.note("class " + c.id() + " '" + original + "' is written as '" + name + "' (readers trim"
-                            + " CSV fields; label maps cannot hold '#', '}', '\\', line breaks or both quotes)");
-                }
-                Integer id = written.get(name);
-                if (id == null) {
-                    id = written.size() + 1;
-                    written.put(name, id);
-                } else {
-                    report.loss("duplicate class name", "merged: TFOD CSV identifies classes by name, so classes"
-                            + " with the same name read back as one");
-                }
-                nameOfId.put(c.id(), name);
-                report.className(c.id(), c.name());
-                report.mapping(c.id(), name, id);
-            }
-            return new ClassNames(nameOfId, List.copyOf(written.keySet()));
+            ClassNamesByName names = ClassNamesByName.of(classes, original -> labelMapSafe(original).strip(),
+                    "TFOD CSV", "readers trim CSV fields; label maps cannot hold '#', '}', '\\', line breaks or"
+                            + " both quotes", 1, report);
+            return new ClassNames(names.nameOfId(), names.ordered());
         }
 
         String name(int classId) {

@@ -114,31 +114,10 @@ final class VocWriter implements DatasetWriter {
     private record ClassNames(Map<Integer, String> nameOfId, List<String> ordered) {
 
         static ClassNames of(List<ClassLabel> classes, ConversionReport report) {
-            Map<Integer, String> nameOfId = new HashMap<>();
-            Map<String, Integer> written = new LinkedHashMap<>();
-            for (ClassLabel c : classes) {
-                String original = c.name() == null ? "" : c.name();
-                String name = xmlText(original, report).replaceAll("[\\p{Cntrl}]", " ").strip();
-                if (name.isEmpty()) {
-                    name = "class_" + c.id();
-                }
-                if (!name.equals(original)) {
-                    report.note("class " + c.id() + " '" + original + "' is written as '" + name
-                            + "' (VOC readers trim names; control characters cannot be held)");
-                }
-                Integer id = written.get(name);
-                if (id == null) {
-                    id = written.size();
-                    written.put(name, id);
-                } else {
-                    report.loss("duplicate class name", "merged: VOC identifies classes by name, so classes"
-                            + " with the same name read back as one");
-                }
-                nameOfId.put(c.id(), name);
-                report.className(c.id(), c.name());
-                report.mapping(c.id(), name, id);
-            }
-            return new ClassNames(nameOfId, List.copyOf(written.keySet()));
+            ClassNamesByName names = ClassNamesByName.of(classes,
+                    original -> xmlText(original, report).replaceAll("[\\p{Cntrl}]", " ").strip(), "VOC",
+                    "VOC readers trim names; control characters cannot be held", 0, report);
+            return new ClassNames(names.nameOfId(), names.ordered());
         }
 
         String name(int classId) {
@@ -226,7 +205,7 @@ final class VocWriter implements DatasetWriter {
                                  String name, List<Annotation> annotations, ClassNames classes,
                                  ConversionReport report) throws IOException {
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(target.file(relative)))) {
-            Xml xml = new Xml(factory.createXMLStreamWriter(out, "UTF-8"));
+            XmlOut xml = new XmlOut(factory.createXMLStreamWriter(out, "UTF-8"));
             xml.w.writeStartDocument("UTF-8", "1.0");
             xml.start("annotation");
             xml.leaf("folder", "JPEGImages");
@@ -255,7 +234,7 @@ final class VocWriter implements DatasetWriter {
     }
 
     /** Writes one {@code <object>}; false when the annotation cannot be written (the loss is reported). */
-    private static boolean writeObject(Xml xml, Annotation a, ClassNames classes, ConversionReport report,
+    private static boolean writeObject(XmlOut xml, Annotation a, ClassNames classes, ConversionReport report,
                                        StringBuilder number) throws XMLStreamException {
         String name = classes.name(a.classId());
         if (name == null) {
@@ -381,12 +360,12 @@ final class VocWriter implements DatasetWriter {
     }
 
     /** An indenting wrapper: XMLStreamWriter escapes text but does not lay it out. */
-    private static final class Xml {
+    private static final class XmlOut {
 
         private final XMLStreamWriter w;
         private int depth;
 
-        Xml(XMLStreamWriter w) {
+        XmlOut(XMLStreamWriter w) {
             this.w = w;
         }
 
