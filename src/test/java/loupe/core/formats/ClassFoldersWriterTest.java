@@ -1,5 +1,6 @@
 package loupe.core.formats;
 
+import static loupe.testing.TestMaps.lossCounts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +15,6 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,15 +22,14 @@ import loupe.core.model.Annotation;
 import loupe.core.model.BoundingBox;
 import loupe.core.model.ClassLabel;
 import loupe.core.model.ImageItem;
-import loupe.testing.ListSource;
 import loupe.core.model.ImageRef;
 import loupe.core.model.Polygon;
 import loupe.core.task.Progress;
+import loupe.testing.ListSource;
+import loupe.testing.SharedSamples;
 import loupe.testing.TestImages;
 
 class ClassFoldersWriterTest {
-
-    private static final Path SAMPLES = Path.of("..", "shared", "datasets");
 
     @TempDir
     Path dir;
@@ -54,7 +53,7 @@ class ClassFoldersWriterTest {
         assertEquals(labelled(source), labelled(back));
         assertEquals(Map.of("train/cat/a.jpg", "train", "train/dog/b b ü.jpg", "train", "val/cat/c.png", "val",
                 "val/dog/sub folder/d.jpg", "val"), splits(back));
-        assertEquals(Map.of("unlabelled image", 1L), losses(report));
+        assertEquals(Map.of("unlabelled image", 1L), lossCounts(report));
         assertEquals(5, report.imagesIn());
         assertEquals(4, report.imagesOut());
         assertEquals(4, report.annotationsIn());
@@ -85,7 +84,7 @@ class ClassFoldersWriterTest {
                 new ClassLabel(3, "tree"), new ClassLabel(7, "boat")), images), out, ImageMode.COPY);
 
         assertEquals(List.of("train/car/cars.jpg", "val/boat/boat.jpg"), files(out));
-        assertEquals(Map.of("box", 5L, "image with several classes", 1L, "unlabelled image", 1L), losses(report));
+        assertEquals(Map.of("box", 5L, "image with several classes", 1L, "unlabelled image", 1L), lossCounts(report));
         assertEquals(2, report.imagesOut());
         assertEquals(5, report.annotationsIn());
         assertEquals(2, report.annotationsOut());
@@ -113,7 +112,7 @@ class ClassFoldersWriterTest {
 
         assertEquals(List.of("cat/x.jpg"), files(out));
         assertEquals(Map.of("box", 1L, "repeated image-level label", 1L, "attribute 'score'", 1L,
-                "unknown class id", 1L), losses(report));
+                "unknown class id", 1L), lossCounts(report));
     }
 
     @Test
@@ -186,14 +185,14 @@ class ClassFoldersWriterTest {
         // flat/: label_0/label_0_1.jpg, label_1/label_1_1.jpg, label_1/label_1_1/label_1_1.jpg and label_0_2.jpg
         // loose in the root; subsets/ has the same four under each of test/, train/ and val/ (find -type f).
         for (String layout : List.of("flat", "subsets")) {
-            Path root = sample("datumaro", "imagenet_folders", layout);
+            Path root = SharedSamples.dir("datumaro", "imagenet_folders", layout);
             DatasetLoader.Result source = DatasetLoader.load(root, new ClassFoldersFormat());
             Path out = dir.resolve(layout);
             ConversionReport report = write(DatasetSource.of(source), out, ImageMode.COPY);
             DatasetLoader.Result back = DatasetLoader.load(out, new ClassFoldersFormat());
 
             int splits = layout.equals("flat") ? 1 : 3;
-            assertEquals(Map.of("unlabelled image", (long) splits), losses(report), layout);
+            assertEquals(Map.of("unlabelled image", (long) splits), lossCounts(report), layout);
             assertEquals(3 * splits, back.sink().images().size(), layout);
             assertEquals(List.of(new ClassLabel(0, "label_0"), new ClassLabel(1, "label_1")), back.sink().classes());
             assertEquals(labelled(source), labelled(back), layout);
@@ -205,14 +204,14 @@ class ClassFoldersWriterTest {
 
     @Test
     void raccoonDetectionsBecomeOneClassFolder() throws IOException {
-        Path raccoon = sample("raccoon");
+        Path raccoon = SharedSamples.dir("raccoon");
         Path out = dir.resolve("out");
         ConversionReport report = write(DatasetSource.of(DatasetLoader.load(raccoon, new VocFormat())), out,
                 ImageMode.SYMLINK);
         // 200 XML files, each with at least one <object>, all named raccoon; 217 objects in all
         // (python3 xml.etree over voc_annotations/*.xml).
         assertEquals(200, report.imagesOut());
-        assertEquals(Map.of("box", 217L), losses(report));
+        assertEquals(Map.of("box", 217L), lossCounts(report));
         assertEquals(List.of(new ConversionReport.ClassMapping(0, "raccoon", 0)), report.mappings());
         List<String> written = files(out);
         assertEquals(200, written.size());
@@ -229,17 +228,6 @@ class ClassFoldersWriterTest {
 
     private static ImageItem item(String path, String split) {
         return new ImageItem(path, 1, 1, 10, 10, "jpeg", split);
-    }
-
-    private static Path sample(String... parts) {
-        Path p = SAMPLES.resolve(Path.of("", parts));
-        Assumptions.assumeTrue(Files.isDirectory(p), "shared sample missing: " + p);
-        return p;
-    }
-
-    private static Map<String, Long> losses(ConversionReport report) {
-        return report.losses().stream().collect(Collectors.toMap(ConversionReport.Loss::kind,
-                ConversionReport.Loss::count));
     }
 
     /** Image path to class name, for images with a label. */

@@ -1,5 +1,6 @@
 package loupe.core.formats;
 
+import static loupe.testing.BoxAssertions.assertBoxEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,7 +71,7 @@ class CocoResultsFormatTest {
         assertEquals(3, a.size());
         assertEquals("images/val2017/a.jpg", a.get(0).imagePath());
         assertEquals(3, a.get(0).classId());
-        assertBox(new BoundingBox(1.5, 2, 10, 20.25), a.get(0).box());
+        assertBoxEquals(new BoundingBox(1.5, 2, 10, 20.25), a.get(0).box());
         assertEquals(Map.of("score", "0.912"), a.get(0).attributes());
         assertEquals("images/val2017/sub/é b.jpg", a.get(1).imagePath());
         assertEquals(99, a.get(2).classId());       // unknown category: kept, the indexer reports it
@@ -212,12 +213,5 @@ class CocoResultsFormatTest {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         img.setRGB(0, 0, 0xff8800);
         assertTrue(ImageIO.write(img, "jpg", file.toFile()));
-    }
-
-    private static void assertBox(BoundingBox expected, BoundingBox actual) {
-        assertEquals(expected.x(), actual.x(), EPS, "x");
-        assertEquals(expected.y(), actual.y(), EPS, "y");
-        assertEquals(expected.width(), actual.width(), EPS, "width");
-        assertEquals(expected.height(), actual.height(), EPS, "height");
     }
 }

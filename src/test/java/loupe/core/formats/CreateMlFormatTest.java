@@ -1,5 +1,6 @@
 package loupe.core.formats;
 
+import static loupe.testing.BoxAssertions.assertBoxEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,10 +68,10 @@ class CreateMlFormatTest {
                 "valid/b.jpg", "valid"), splits(sink));
         List<Annotation> a = annotationsOf(sink, "train/a.jpg");
         assertEquals(List.of(1, 0), a.stream().map(Annotation::classId).collect(Collectors.toList()));
-        assertBox(new BoundingBox(15, 12, 10, 6), a.get(0).box());
-        assertBox(new BoundingBox(4, 3, 3, 2.5), a.get(1).box());
+        assertBoxEquals(new BoundingBox(15, 12, 10, 6), a.get(0).box());
+        assertBoxEquals(new BoundingBox(4, 3, 3, 2.5), a.get(1).box());
         // a centre on the corner gives a box half outside the image: kept as read, the indexer reports it
-        assertBox(new BoundingBox(-2, -2, 4, 4), annotationsOf(sink, "valid/b.jpg").get(0).box());
+        assertBoxEquals(new BoundingBox(-2, -2, 4, 4), annotationsOf(sink, "valid/b.jpg").get(0).box());
         assertEquals(List.of(), sink.problems());
     }
 
@@ -88,7 +89,7 @@ class CreateMlFormatTest {
 
         assertEquals(List.of(ImageRef.of("images/cat and dog.png", null)), sink.images());
         assertEquals(2, sink.annotations().size());
-        assertBox(new BoundingBox(3.9 - 10, 2.0 - 20.05, 20, 40.1), sink.annotations().get(0).box());
+        assertBoxEquals(new BoundingBox(3.9 - 10, 2.0 - 20.05, 20, 40.1), sink.annotations().get(0).box());
         assertEquals(List.of(), sink.problems());
     }
 
@@ -249,12 +250,5 @@ class CreateMlFormatTest {
 
     private static List<Annotation> annotationsOf(CollectingSink sink, String image) {
         return sink.annotations().stream().filter(a -> a.imagePath().equals(image)).collect(Collectors.toList());
-    }
-
-    private static void assertBox(BoundingBox expected, BoundingBox actual) {
-        assertEquals(expected.x(), actual.x(), EPS, "x");
-        assertEquals(expected.y(), actual.y(), EPS, "y");
-        assertEquals(expected.width(), actual.width(), EPS, "width");
-        assertEquals(expected.height(), actual.height(), EPS, "height");
     }
 }

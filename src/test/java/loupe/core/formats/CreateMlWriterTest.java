@@ -1,5 +1,9 @@
 package loupe.core.formats;
 
+import static loupe.testing.BoxAssertions.assertBoxClose;
+import static loupe.testing.TestMaps.annotationsByImage;
+import static loupe.testing.TestMaps.classNamesById;
+import static loupe.testing.TestMaps.lossCounts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +19,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,11 +35,10 @@ import loupe.core.model.ImageRef;
 import loupe.core.model.Polygon;
 import loupe.core.task.Progress;
 import loupe.testing.ListSource;
+import loupe.testing.SharedSamples;
 import loupe.testing.TestImages;
 
 class CreateMlWriterTest {
-
-    private static final Path SAMPLES = Path.of("..", "shared", "datasets");
 
     @TempDir
     Path dir;
@@ -105,10 +107,10 @@ class CreateMlWriterTest {
             assertTrue(Files.isRegularFile(out.resolve(b.path())), b.path());
         }
 
-        Map<Integer, String> sourceNames = names(source.sink().classes());
-        Map<Integer, String> backNames = names(back.sink().classes());
-        Map<String, List<Annotation>> backByImage = byImage(back.sink().annotations());
-        Map<String, List<Annotation>> sourceByImage = byImage(source.sink().annotations());
+        Map<Integer, String> sourceNames = classNamesById(source.sink().classes());
+        Map<Integer, String> backNames = classNamesById(back.sink().classes());
+        Map<String, List<Annotation>> backByImage = annotationsByImage(back.sink().annotations());
+        Map<String, List<Annotation>> sourceByImage = annotationsByImage(source.sink().annotations());
         assertEquals(3, backByImage.size());
         for (Map.Entry<String, List<Annotation>> e : sourceByImage.entrySet()) {
             List<Annotation> expected = e.getValue();
@@ -116,12 +118,12 @@ class CreateMlWriterTest {
             assertEquals(expected.size(), actual.size(), e.getKey());
             for (int i = 0; i < expected.size(); i++) {
                 assertEquals(sourceNames.get(expected.get(i).classId()), backNames.get(actual.get(i).classId()));
-                assertBox(expected.get(i).box(), actual.get(i).box());
+                assertBoxClose(expected.get(i).box(), actual.get(i).box());
             }
         }
 
         assertEquals(Map.of("polygon", 1L, "crowd flag", 1L, "attribute 'occluded'", 1L, "class without objects", 1L),
-                losses(report));
+                lossCounts(report));
         assertEquals(4, report.imagesOut());
         assertEquals(5, report.annotationsIn());
         assertEquals(5, report.annotationsOut());
@@ -166,7 +168,7 @@ class CreateMlWriterTest {
 
         assertEquals(Map.of("image-level label", 1L, "unknown class id", 1L, "box with non-finite coordinates", 1L,
                 "polygon", 1L, "attribute 'pose'", 1L, "attribute 'difficult'", 1L, "crowd flag", 1L,
-                "class without objects", 1L), losses(report));
+                "class without objects", 1L), lossCounts(report));
         assertEquals(6, report.annotationsIn());
         assertEquals(3, report.annotationsOut());
         assertEquals(List.of("class 2 has no name; it is written as 'class_2'"), report.notes());
@@ -202,7 +204,7 @@ class CreateMlWriterTest {
         assertEquals(List.of(), back.sink().problems());
         assertEquals(List.of(new ClassLabel(0, "a\\b")), back.sink().classes());
         assertEquals(2, back.sink().images().size());
-        assertBox(new BoundingBox(0.5, 0.25, 2.25, 3.1), back.sink().annotations().get(1).box());
+        assertBoxClose(new BoundingBox(0.5, 0.25, 2.25, 3.1), back.sink().annotations().get(1).box());
     }
 
     @Test
@@ -234,7 +236,7 @@ class CreateMlWriterTest {
 
     @Test
     void raccoonVocRoundTripsThroughCreateMlWithTheVocReadersBoxes() throws IOException {
-        Path raccoon = sample("raccoon");
+        Path raccoon = SharedSamples.dir("raccoon");
         DatasetLoader.Result voc = DatasetLoader.load(raccoon, new VocFormat());
         Path out = dir.resolve("out");
         ConversionReport report = write(DatasetSource.of(voc), out, ImageMode.SYMLINK);
@@ -243,20 +245,20 @@ class CreateMlWriterTest {
         assertEquals(200, report.imagesOut());
         assertEquals(217, report.annotationsOut());
         assertEquals(Map.of("attribute 'pose'", 217L, "attribute 'truncated'", 217L, "attribute 'difficult'", 217L),
-                losses(report));
+                lossCounts(report));
         DatasetLoader.Result back = DatasetLoader.load(out, new CreateMlFormat());
         assertEquals(List.of(), back.sink().problems());
         assertEquals(200, back.sink().images().size());
         assertEquals(List.of(new ClassLabel(0, "raccoon")), back.sink().classes());
-        Map<String, List<Annotation>> expected = byImage(voc.sink().annotations());
-        Map<String, List<Annotation>> actual = byImage(back.sink().annotations());
+        Map<String, List<Annotation>> expected = annotationsByImage(voc.sink().annotations());
+        Map<String, List<Annotation>> actual = annotationsByImage(back.sink().annotations());
         assertEquals(200, expected.size());
         for (Map.Entry<String, List<Annotation>> e : expected.entrySet()) {
             List<Annotation> a = actual.get(DatasetPaths.fileName(e.getKey()));
             assertNotNull(a, e.getKey());
             assertEquals(e.getValue().size(), a.size(), e.getKey());
             for (int i = 0; i < a.size(); i++) {
-                assertBox(e.getValue().get(i).box(), a.get(i).box());
+                assertBoxClose(e.getValue().get(i).box(), a.get(i).box());
             }
         }
     }
@@ -271,31 +273,5 @@ class CreateMlWriterTest {
 
     private static ImageItem item(String path, String split) {
         return new ImageItem(path, 1, 1, 40, 30, "jpeg", split);
-    }
-
-    private static Path sample(String... parts) {
-        Path p = SAMPLES.resolve(Path.of("", parts));
-        Assumptions.assumeTrue(Files.isDirectory(p), "shared sample missing: " + p);
-        return p;
-    }
-
-    private static Map<String, Long> losses(ConversionReport report) {
-        return report.losses().stream().collect(Collectors.toMap(ConversionReport.Loss::kind,
-                ConversionReport.Loss::count));
-    }
-
-    private static Map<Integer, String> names(List<ClassLabel> classes) {
-        return classes.stream().collect(Collectors.toMap(ClassLabel::id, ClassLabel::name));
-    }
-
-    private static Map<String, List<Annotation>> byImage(List<Annotation> annotations) {
-        return annotations.stream().collect(Collectors.groupingBy(Annotation::imagePath));
-    }
-
-    private static void assertBox(BoundingBox expected, BoundingBox actual) {
-        assertEquals(expected.x(), actual.x(), 1e-6 * Math.max(1, Math.abs(expected.x())), "x");
-        assertEquals(expected.y(), actual.y(), 1e-6 * Math.max(1, Math.abs(expected.y())), "y");
-        assertEquals(expected.width(), actual.width(), 1e-6 * Math.max(1, Math.abs(expected.width())), "width");
-        assertEquals(expected.height(), actual.height(), 1e-6 * Math.max(1, Math.abs(expected.height())), "height");
     }
 }

@@ -1,5 +1,6 @@
 package loupe.core.formats;
 
+import static loupe.testing.TestMaps.lossCounts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -75,7 +76,7 @@ class CvatWriterTest {
                 .toList()));
         assertSameAnnotations(expected, byImage(back.sink()));
 
-        assertEquals(Map.of("shape_type polyline", 1L, "shape_type mask", 1L), losses(report));
+        assertEquals(Map.of("shape_type polyline", 1L, "shape_type mask", 1L), lossCounts(report));
         assertEquals(5, report.imagesOut());
         assertEquals(10, report.annotationsIn());
         assertEquals(10, report.annotationsOut());
@@ -169,7 +170,7 @@ class CvatWriterTest {
         assertEquals(Map.of("class name", 3L, "split 'default'", 1L, "crowd flag", 1L,
                         "annotation of several polygons", 1L, "box other than its polygons' bounds", 1L,
                         "shape_type polyline", 1L, "shape_type ellipse", 1L, "unknown class id", 1L),
-                losses(report));
+                lossCounts(report));
         assertEquals(7, report.annotationsIn());
         assertEquals(6, report.annotationsOut());
         assertTrue(report.idsRemapped());
@@ -215,7 +216,8 @@ class CvatWriterTest {
         f.annotation(new Annotation("images/x.jpg", 0, new BoundingBox(1, 1, 2, 2), List.of(), false, attributes));
         ConversionReport report = write(f.source(), dir.resolve("out"));
 
-        assertEquals(Map.of("class name", 1L, "character XML cannot hold", 1L, "attribute name", 1L), losses(report));
+        assertEquals(Map.of("class name", 1L, "character XML cannot hold", 1L, "attribute name", 1L),
+                lossCounts(report));
         DatasetLoader.Result back = DatasetLoader.load(dir.resolve("out"), new CvatFormat());
         assertEquals(List.of(new ClassLabel(0, "a b")), back.sink().classes());
         Map<String, String> expected = new HashMap<>(attributes);
@@ -319,7 +321,7 @@ class CvatWriterTest {
                     Progress.NONE);
         }
 
-        assertEquals(Map.of("crowd flag", 1L), losses(report));
+        assertEquals(Map.of("crowd flag", 1L), lossCounts(report));
         assertEquals(List.of(new ConversionReport.ClassMapping(1, "person", 0),
                 new ConversionReport.ClassMapping(2, "Fahrrad ü", 1), new ConversionReport.ClassMapping(5, "car", 2)),
                 report.mappings());
@@ -366,7 +368,7 @@ class CvatWriterTest {
                 .map(a -> a.attributes().containsKey("occluded") ? a : with(a, "occluded", "0")).toList()));
         assertSameAnnotations(expected, byImage(back.sink()));
         // The polyline and points of each subset: the reader keeps their bounds only.
-        assertEquals(Map.of("shape_type polyline", 3L, "shape_type points", 3L), losses(report));
+        assertEquals(Map.of("shape_type polyline", 3L, "shape_type points", 3L), lossCounts(report));
         assertFalse(report.idsRemapped());
     }
 
@@ -389,7 +391,7 @@ class CvatWriterTest {
                         : with(a, "occluded", "0").attributes())).toList()));
         assertEquals(2, back.sink().annotations().size());
         assertSameAnnotations(expected, byImage(back.sink()));
-        assertEquals(Map.of("shape_type points", 1L), losses(report));
+        assertEquals(Map.of("shape_type points", 1L), lossCounts(report));
     }
 
     // ------------------------------------------------------------------ fixtures and helpers
@@ -560,11 +562,6 @@ class CvatWriterTest {
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], actual[i], 1e-6 * Math.max(1, Math.abs(expected[i])), at + " [" + i + "]");
         }
-    }
-
-    private static Map<String, Long> losses(ConversionReport report) {
-        return report.losses().stream().collect(Collectors.toMap(ConversionReport.Loss::kind,
-                ConversionReport.Loss::count));
     }
 
     private static <T> T only(List<T> list) {

@@ -1,5 +1,6 @@
 package loupe.core.formats;
 
+import static loupe.testing.BoxAssertions.assertBoxEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,7 +56,7 @@ class KittiFormatTest {
         Annotation truck = sink.annotations().get(0);
         assertEquals("training/image_2/000030_10.png", truck.imagePath());
         assertEquals(0, truck.classId());
-        assertBox(new BoundingBox(0, 1, 2, 2), truck.box());
+        assertBoxEquals(new BoundingBox(0, 1, 2, 2), truck.box());
         assertEquals(Map.of("truncated", "1.0", "occluded", "0", "alpha", "-1", "dimensions", "-1 -1 -1",
                 "location", "-1 -1 -1", "rotation_y", "-1"), truck.attributes());
         assertEquals(List.of(), sink.problems());
@@ -73,7 +74,7 @@ class KittiFormatTest {
                 .collect(Collectors.toList()));
         // "Car 0.00 3 -1.65 650 160 700 200 1.86 0.60 2.02 4.59 1.32 45.84 -1.55"
         Annotation car = sink.annotations().get(1);
-        assertBox(new BoundingBox(650, 160, 50, 40), car.box());
+        assertBoxEquals(new BoundingBox(650, 160, 50, 40), car.box());
         assertEquals("3", car.attributes().get("occluded"));
         assertEquals("1.86 0.60 2.02", car.attributes().get("dimensions"));
         assertEquals("4.59 1.32 45.84", car.attributes().get("location"));
@@ -139,7 +140,7 @@ class KittiFormatTest {
                 splits(sink));
         List<Annotation> a = sink.annotations();
         assertEquals(2, a.size());
-        assertBox(new BoundingBox(587.01, 173.33, 614.12 - 587.01, 200.12 - 173.33), a.get(0).box());
+        assertBoxEquals(new BoundingBox(587.01, 173.33, 614.12 - 587.01, 200.12 - 173.33), a.get(0).box());
         assertEquals("0.87", a.get(1).attributes().get("score"));
         assertEquals(null, a.get(0).attributes().get("score"));
         assertEquals(List.of(), sink.problems());
@@ -280,12 +281,5 @@ class KittiFormatTest {
         Map<String, String> result = new HashMap<>();
         sink.images().forEach(i -> result.put(i.path(), String.valueOf(i.split())));
         return result;
-    }
-
-    private static void assertBox(BoundingBox expected, BoundingBox actual) {
-        assertEquals(expected.x(), actual.x(), EPS, "x");
-        assertEquals(expected.y(), actual.y(), EPS, "y");
-        assertEquals(expected.width(), actual.width(), EPS, "width");
-        assertEquals(expected.height(), actual.height(), EPS, "height");
     }
 }

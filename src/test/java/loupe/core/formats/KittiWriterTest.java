@@ -1,5 +1,9 @@
 package loupe.core.formats;
 
+import static loupe.testing.BoxAssertions.assertBoxClose;
+import static loupe.testing.TestMaps.annotationsByImage;
+import static loupe.testing.TestMaps.classNamesById;
+import static loupe.testing.TestMaps.lossCounts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -17,7 +21,6 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,11 +34,11 @@ import loupe.core.model.ImageRef;
 import loupe.core.model.Polygon;
 import loupe.core.task.Progress;
 import loupe.testing.ListSource;
+import loupe.testing.SharedSamples;
 import loupe.testing.TestImages;
 
 class KittiWriterTest {
 
-    private static final Path SAMPLES = Path.of("..", "shared", "datasets");
     private static final Map<String, String> DEFAULTS = Map.of("truncated", "0", "occluded", "0", "alpha", "-10",
             "dimensions", "-1 -1 -1", "location", "-1000 -1000 -1000", "rotation_y", "-10");
 
@@ -110,10 +113,10 @@ class KittiWriterTest {
         }
         assertEquals("", Files.readString(out.resolve("train/label_2/empty.txt")));
 
-        Map<Integer, String> sourceNames = names(source.sink().classes());
-        Map<Integer, String> backNames = names(back.sink().classes());
-        Map<String, List<Annotation>> backByImage = byImage(back.sink().annotations());
-        for (Map.Entry<String, List<Annotation>> e : byImage(source.sink().annotations()).entrySet()) {
+        Map<Integer, String> sourceNames = classNamesById(source.sink().classes());
+        Map<Integer, String> backNames = classNamesById(back.sink().classes());
+        Map<String, List<Annotation>> backByImage = annotationsByImage(back.sink().annotations());
+        for (Map.Entry<String, List<Annotation>> e : annotationsByImage(source.sink().annotations()).entrySet()) {
             List<Annotation> expected = e.getValue();
             List<Annotation> actual = backByImage.get(renamed.get(e.getKey()));
             assertEquals(expected.size(), actual.size(), e.getKey());
@@ -121,7 +124,7 @@ class KittiWriterTest {
                 Annotation s = expected.get(i);
                 Annotation b = actual.get(i);
                 assertEquals(sourceNames.get(s.classId()).replace(' ', '_'), backNames.get(b.classId()));
-                assertBox(s.box(), b.box());
+                assertBoxClose(s.box(), b.box());
                 Map<String, String> attributes = new HashMap<>(DEFAULTS);
                 s.attributes().forEach((k, v) -> {
                     if (DEFAULTS.containsKey(k)) {
@@ -132,7 +135,7 @@ class KittiWriterTest {
             }
         }
 
-        assertEquals(Map.of("polygon", 1L, "crowd flag", 1L, "attribute 'color'", 1L), losses(report));
+        assertEquals(Map.of("polygon", 1L, "crowd flag", 1L, "attribute 'color'", 1L), lossCounts(report));
         assertEquals(5, report.imagesOut());
         assertEquals(6, report.annotationsIn());
         assertEquals(6, report.annotationsOut());
@@ -179,7 +182,7 @@ class KittiWriterTest {
         assertEquals(Map.of("image-level label", 1L, "unknown class id", 1L, "box with non-finite coordinates", 1L,
                 "polygon", 1L, "attribute 'truncated' not a number", 1L, "attribute 'dimensions' not 3 numbers", 1L,
                 "attribute 'pose'", 1L, "crowd flag", 1L, "attribute 'score' not a number", 1L,
-                "class without objects", 1L), losses(report));
+                "class without objects", 1L), lossCounts(report));
         assertEquals(6, report.annotationsIn());
         assertEquals(3, report.annotationsOut());
         assertEquals("cat 0 0 -10 2 3 12 13 -1 -1 -1 -1000 -1000 -1000 -10\n"
@@ -204,12 +207,12 @@ class KittiWriterTest {
         assertEquals("Person_sitting 0.30 1 -1.57 0.5 0.25 2.75 3.35 1.5 0.6 0.8 1 2 3 0.1 0.75\n",
                 Files.readString(out.resolve("training/label_2/x.txt")));
         assertTrue(Files.isRegularFile(out.resolve("training/image_2/x.png")));
-        assertEquals(Map.of(), losses(report));
+        assertEquals(Map.of(), lossCounts(report));
         assertTrue(report.notes().stream().anyMatch(n -> n.contains("without a split are written to training/")),
                 report.notes().toString());
         DatasetLoader.Result back = DatasetLoader.load(out, new KittiFormat());
         assertEquals(List.of(new ImageRef("training/image_2/x.png", "training", 0, 0)), back.sink().images());
-        assertBox(new BoundingBox(0.5, 0.25, 2.25, 3.1), back.sink().annotations().get(0).box());
+        assertBoxClose(new BoundingBox(0.5, 0.25, 2.25, 3.1), back.sink().annotations().get(0).box());
         assertEquals("0.75", back.sink().annotations().get(0).attributes().get("score"));
     }
 
@@ -244,11 +247,11 @@ class KittiWriterTest {
         // values). Counted with grep -c; each file ends with a newline (tail -c1).
         String[][] samples = {{"kitti_detection", "2", "5", "2"}, {"kitti_3d", "1", "3", "3"}};
         for (String[] sample : samples) {
-            Path root = sample("datumaro", "kitti", sample[0]);
+            Path root = SharedSamples.dir("datumaro", "kitti", sample[0]);
             DatasetLoader.Result source = DatasetLoader.load(root, new KittiFormat());
             Path out = dir.resolve(sample[0]);
             ConversionReport report = write(DatasetSource.of(source), out, ImageMode.COPY);
-            assertEquals(Map.of(), losses(report), sample[0]);
+            assertEquals(Map.of(), lossCounts(report), sample[0]);
             assertFalse(report.idsRemapped(), sample[0]);
             assertEquals(List.of(), report.notes(), sample[0]);
 
@@ -283,31 +286,5 @@ class KittiWriterTest {
 
     private static ImageItem item(String path, String split) {
         return new ImageItem(path, 1, 1, 10, 10, "jpeg", split);
-    }
-
-    private static Path sample(String... parts) {
-        Path p = SAMPLES.resolve(Path.of("", parts));
-        Assumptions.assumeTrue(Files.isDirectory(p), "shared sample missing: " + p);
-        return p;
-    }
-
-    private static Map<String, Long> losses(ConversionReport report) {
-        return report.losses().stream().collect(Collectors.toMap(ConversionReport.Loss::kind,
-                ConversionReport.Loss::count));
-    }
-
-    private static Map<Integer, String> names(List<ClassLabel> classes) {
-        return classes.stream().collect(Collectors.toMap(ClassLabel::id, ClassLabel::name));
-    }
-
-    private static Map<String, List<Annotation>> byImage(List<Annotation> annotations) {
-        return annotations.stream().collect(Collectors.groupingBy(Annotation::imagePath));
-    }
-
-    private static void assertBox(BoundingBox expected, BoundingBox actual) {
-        assertEquals(expected.x(), actual.x(), 1e-6 * Math.max(1, Math.abs(expected.x())), "x");
-        assertEquals(expected.y(), actual.y(), 1e-6 * Math.max(1, Math.abs(expected.y())), "y");
-        assertEquals(expected.width(), actual.width(), 1e-6 * Math.max(1, Math.abs(expected.width())), "width");
-        assertEquals(expected.height(), actual.height(), 1e-6 * Math.max(1, Math.abs(expected.height())), "height");
     }
 }

@@ -1,5 +1,6 @@
 package loupe.core.formats;
 
+import static loupe.testing.BoxAssertions.assertBoxEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -57,13 +58,13 @@ class OpenImagesFormatTest {
         assertEquals(2, sink.annotations().size());
         Annotation b = only(annotationsOf(sink, "images/train/b.jpg"));
         assertEquals(0, b.classId());
-        assertBox(new BoundingBox(0.2 * 8, 0.3 * 2, 0.8 * 8, 0.2 * 2), b.box());
+        assertBoxEquals(new BoundingBox(0.2 * 8, 0.3 * 2, 0.8 * 8, 0.2 * 2), b.box());
         assertFalse(b.crowd());
         assertEquals("-1", b.attributes().get("IsOccluded"));
         assertEquals("xclick", b.attributes().get("Source"));
         Annotation c = only(annotationsOf(sink, "images/test/c.jpg"));
         assertEquals(3, c.classId());
-        assertBox(new BoundingBox(0.7 * 5, 0, 0.1 * 5, 0.5 * 10), c.box());
+        assertBoxEquals(new BoundingBox(0.7 * 5, 0, 0.1 * 5, 0.5 * 10), c.box());
         assertTrue(c.crowd());
         assertEquals(List.of(), sink.problems());
     }
@@ -119,7 +120,7 @@ class OpenImagesFormatTest {
 
         assertEquals(List.of(new ClassLabel(0, "Cat"), new ClassLabel(1, "Dog")), sink.classes());
         assertEquals(Map.of("images/validation/img1.jpg", "validation"), splits(sink));
-        assertBox(new BoundingBox(10, 10, 40, 20), only(sink.annotations()).box());
+        assertBoxEquals(new BoundingBox(10, 10, 40, 20), only(sink.annotations()).box());
         Problem p = only(sink.problems());
         assertEquals(ProblemKind.ORPHAN_ANNOTATION, p.kind());
         assertTrue(p.message().startsWith("3 boxes are for images not in images/validation/ or images/ "
@@ -149,7 +150,7 @@ class OpenImagesFormatTest {
                 problems.get("line 4").message());
         assertEquals(ProblemKind.UNKNOWN_CLASS, problems.get("line 5").kind());
         assertEquals("ImageID is empty", problems.get("line 6").message());
-        assertBox(new BoundingBox(5, 5, 4, 4), sink.annotations().get(1).box());
+        assertBoxEquals(new BoundingBox(5, 5, 4, 4), sink.annotations().get(1).box());
     }
 
     @Test
@@ -162,7 +163,7 @@ class OpenImagesFormatTest {
 
         assertEquals(List.of(new ClassLabel(0, "/m/a"), new ClassLabel(1, "/m/z")), sink.classes());
         assertEquals(List.of(1, 0), sink.annotations().stream().map(Annotation::classId).collect(Collectors.toList()));
-        assertBox(new BoundingBox(0, 0, 20, 10), sink.annotations().get(0).box());
+        assertBoxEquals(new BoundingBox(0, 0, 20, 10), sink.annotations().get(0).box());
         assertEquals(Map.of(), sink.annotations().get(0).attributes());
         assertEquals(List.of(), sink.problems());
     }
@@ -272,12 +273,5 @@ class OpenImagesFormatTest {
     private static <T> T only(List<T> list) {
         assertEquals(1, list.size(), () -> "expected exactly one: " + list);
         return list.get(0);
-    }
-
-    private static void assertBox(BoundingBox expected, BoundingBox actual) {
-        assertEquals(expected.x(), actual.x(), EPS, "x");
-        assertEquals(expected.y(), actual.y(), EPS, "y");
-        assertEquals(expected.width(), actual.width(), EPS, "width");
-        assertEquals(expected.height(), actual.height(), EPS, "height");
     }
 }

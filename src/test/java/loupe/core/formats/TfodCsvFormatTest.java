@@ -1,5 +1,6 @@
 package loupe.core.formats;
 
+import static loupe.testing.BoxAssertions.assertBoxEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -60,7 +61,7 @@ class TfodCsvFormatTest {
         assertTrue(sink.images().stream().allMatch(i -> i.path().startsWith("images/raccoon-")));
         // train_labels.csv, row 2: raccoon-17.jpg,259,194,raccoon,95,60,167,118 (1-based corners, as VOC)
         assertEquals(new ImageRef("images/raccoon-17.jpg", "train", 259, 194), image(sink, "images/raccoon-17.jpg"));
-        assertBox(new BoundingBox(94, 59, 73, 59), only(annotationsOf(sink, "images/raccoon-17.jpg")).box());
+        assertBoxEquals(new BoundingBox(94, 59, 73, 59), only(annotationsOf(sink, "images/raccoon-17.jpg")).box());
         Problem union = only(sink.problems());
         assertEquals(Severity.INFO, union.severity());
         assertEquals("tfod_csv/raccoon_labels.csv", union.path());
@@ -134,10 +135,10 @@ class TfodCsvFormatTest {
         List<Annotation> a = annotationsOf(sink, "train/a.jpg");
         assertEquals(2, a.size());
         assertEquals(1, a.get(0).classId());
-        assertBox(new BoundingBox(0, 0, 10, 20), a.get(0).box());
+        assertBoxEquals(new BoundingBox(0, 0, 10, 20), a.get(0).box());
         assertEquals(Map.of("source", "web"), a.get(0).attributes());
         assertEquals(Map.of(), a.get(1).attributes());
-        assertBox(new BoundingBox(10, 11, 30, 19), only(annotationsOf(sink, "valid/b.jpg")).box());
+        assertBoxEquals(new BoundingBox(10, 11, 30, 19), only(annotationsOf(sink, "valid/b.jpg")).box());
         assertEquals(List.of(), sink.problems());
     }
 
@@ -235,7 +236,7 @@ class TfodCsvFormatTest {
         CollectingSink sink = DatasetLoader.load(dir, new TfodCsvFormat()).sink();
 
         assertEquals(new ImageRef("a.jpg", null, 0, 8), image(sink, "a.jpg"));
-        assertBox(new BoundingBox(2, 2, 2, 2), only(sink.annotations()).box());
+        assertBoxEquals(new BoundingBox(2, 2, 2, 2), only(sink.annotations()).box());
         Problem p = only(sink.problems());
         assertEquals("line 2", p.location());
         assertTrue(p.message().startsWith("width is 'wide'"), p.message());
@@ -418,12 +419,5 @@ class TfodCsvFormatTest {
     private static <T> T only(List<T> list) {
         assertEquals(1, list.size(), () -> "expected exactly one: " + list);
         return list.get(0);
-    }
-
-    private static void assertBox(BoundingBox expected, BoundingBox actual) {
-        assertEquals(expected.x(), actual.x(), EPS, "x");
-        assertEquals(expected.y(), actual.y(), EPS, "y");
-        assertEquals(expected.width(), actual.width(), EPS, "width");
-        assertEquals(expected.height(), actual.height(), EPS, "height");
     }
 }

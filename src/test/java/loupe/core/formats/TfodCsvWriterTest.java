@@ -1,5 +1,9 @@
 package loupe.core.formats;
 
+import static loupe.testing.BoxAssertions.assertBoxClose;
+import static loupe.testing.TestMaps.annotationsByImage;
+import static loupe.testing.TestMaps.classNamesById;
+import static loupe.testing.TestMaps.lossCounts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -18,7 +22,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,11 +35,10 @@ import loupe.core.model.ImageRef;
 import loupe.core.model.Polygon;
 import loupe.core.task.Progress;
 import loupe.testing.ListSource;
+import loupe.testing.SharedSamples;
 import loupe.testing.TestImages;
 
 class TfodCsvWriterTest {
-
-    private static final Path SAMPLES = Path.of("..", "shared", "datasets");
 
     @TempDir
     Path dir;
@@ -108,10 +110,10 @@ class TfodCsvWriterTest {
             assertTrue(Files.isRegularFile(out.resolve(b.path())), b.path());
         }
 
-        Map<Integer, String> sourceNames = names(source.sink().classes());
-        Map<Integer, String> backNames = names(back.sink().classes());
-        Map<String, List<Annotation>> sourceByImage = byImage(source.sink().annotations());
-        Map<String, List<Annotation>> backByImage = byImage(back.sink().annotations());
+        Map<Integer, String> sourceNames = classNamesById(source.sink().classes());
+        Map<Integer, String> backNames = classNamesById(back.sink().classes());
+        Map<String, List<Annotation>> sourceByImage = annotationsByImage(source.sink().annotations());
+        Map<String, List<Annotation>> backByImage = annotationsByImage(back.sink().annotations());
         assertEquals(sourceByImage.keySet(), backByImage.keySet());
         for (Map.Entry<String, List<Annotation>> e : sourceByImage.entrySet()) {
             List<Annotation> expected = e.getValue();
@@ -119,14 +121,14 @@ class TfodCsvWriterTest {
             assertEquals(expected.size(), actual.size(), e.getKey());
             for (int i = 0; i < expected.size(); i++) {
                 assertEquals(sourceNames.get(expected.get(i).classId()), backNames.get(actual.get(i).classId()));
-                assertBox(expected.get(i).box(), actual.get(i).box());
+                assertBoxClose(expected.get(i).box(), actual.get(i).box());
                 assertEquals(Map.of(), actual.get(i).attributes());
             }
         }
 
         // COCO's reader keeps each annotation's id as an attribute, and the nested occluded flag.
         assertEquals(Map.of("polygon", 1L, "crowd flag", 1L, "attribute 'id'", 5L, "attribute 'occluded'", 1L,
-                "image without boxes", 1L), losses(report));
+                "image without boxes", 1L), lossCounts(report));
         assertEquals(4, report.imagesIn());
         assertEquals(4, report.imagesOut());
         assertEquals(5, report.annotationsIn());
@@ -178,7 +180,7 @@ class TfodCsvWriterTest {
 
         assertEquals(Map.of("unknown class id", 1L, "box with non-finite coordinates", 1L, "polygon", 1L,
                 "attribute 'pose'", 1L, "attribute 'difficult'", 1L, "crowd flag", 1L, "image-level label", 1L,
-                "image without boxes", 2L, "image size unknown", 1L, "missing image", 1L), losses(report));
+                "image without boxes", 2L, "image size unknown", 1L, "missing image", 1L), lossCounts(report));
         assertEquals(7, report.annotationsIn());
         assertEquals(4, report.annotationsOut());
         assertEquals(4, report.imagesOut());
@@ -213,7 +215,7 @@ class TfodCsvWriterTest {
         assertEquals(List.of(), back.sink().problems());
         assertEquals(List.of(new ClassLabel(1, "cat"), new ClassLabel(2, "it's, ok")), back.sink().classes());
         assertEquals(List.of(new ImageRef("images/x \"y\", z.png", null, 40, 30)), back.sink().images());
-        assertBox(new BoundingBox(0.5, 0.25, 2.25, 3.1), back.sink().annotations().get(1).box());
+        assertBoxClose(new BoundingBox(0.5, 0.25, 2.25, 3.1), back.sink().annotations().get(1).box());
         assertEquals(2, back.sink().annotations().get(1).classId());
     }
 
@@ -284,7 +286,7 @@ class TfodCsvWriterTest {
                         Annotation.box("x.jpg", 4, new BoundingBox(1, 1, 2, 2))))),
                 out, ImageMode.COPY);
 
-        assertEquals(Map.of("duplicate class name", 1L), losses(report));
+        assertEquals(Map.of("duplicate class name", 1L), lossCounts(report));
         assertEquals(new ConversionReport.ClassMapping(3, "cat", 3), report.mappings().get(3));
         DatasetLoader.Result back = DatasetLoader.load(out, new TfodCsvFormat());
         assertEquals(List.of(), back.sink().problems());
@@ -297,7 +299,7 @@ class TfodCsvWriterTest {
 
     @Test
     void raccoonVocConvertedToTfodCsvReproducesTheAuthorsOwnCsvRows() throws IOException {
-        Path raccoon = sample("raccoon");
+        Path raccoon = SharedSamples.dir("raccoon");
         Path out = dir.resolve("out");
         ConversionReport report = write(DatasetSource.of(DatasetLoader.load(raccoon, new VocFormat())), out,
                 ImageMode.SYMLINK);
@@ -312,15 +314,15 @@ class TfodCsvWriterTest {
         assertEquals(217, report.annotationsOut());
         // labelImg writes pose, truncated and difficult on every object (grep -c on the XML: 217 each).
         assertEquals(Map.of("attribute 'pose'", 217L, "attribute 'truncated'", 217L, "attribute 'difficult'", 217L),
-                losses(report));
+                lossCounts(report));
 
         // Read back, the boxes are the VOC reader's boxes for the same images.
         DatasetLoader.Result voc = DatasetLoader.load(raccoon, new VocFormat());
         DatasetLoader.Result back = DatasetLoader.load(out, new TfodCsvFormat());
         assertEquals(List.of(), back.sink().problems());
         assertEquals(200, back.sink().images().size());
-        Map<String, List<Annotation>> expected = byImage(voc.sink().annotations());
-        Map<String, List<Annotation>> actual = byImage(back.sink().annotations());
+        Map<String, List<Annotation>> expected = annotationsByImage(voc.sink().annotations());
+        Map<String, List<Annotation>> actual = annotationsByImage(back.sink().annotations());
         assertEquals(expected.keySet(), actual.keySet());
         for (String image : expected.keySet()) {
             for (int i = 0; i < expected.get(image).size(); i++) {
@@ -353,31 +355,5 @@ class TfodCsvWriterTest {
 
     private static ImageItem item(String path, int width, int height, String split) {
         return new ImageItem(path, 1, 1, width, height, "jpeg", split);
-    }
-
-    private static Path sample(String... parts) {
-        Path p = SAMPLES.resolve(Path.of("", parts));
-        Assumptions.assumeTrue(Files.isDirectory(p), "shared sample missing: " + p);
-        return p;
-    }
-
-    private static Map<String, Long> losses(ConversionReport report) {
-        return report.losses().stream().collect(Collectors.toMap(ConversionReport.Loss::kind,
-                ConversionReport.Loss::count));
-    }
-
-    private static Map<Integer, String> names(List<ClassLabel> classes) {
-        return classes.stream().collect(Collectors.toMap(ClassLabel::id, ClassLabel::name));
-    }
-
-    private static Map<String, List<Annotation>> byImage(List<Annotation> annotations) {
-        return annotations.stream().collect(Collectors.groupingBy(Annotation::imagePath));
-    }
-
-    private static void assertBox(BoundingBox expected, BoundingBox actual) {
-        assertEquals(expected.x(), actual.x(), 1e-6 * Math.max(1, Math.abs(expected.x())), "x");
-        assertEquals(expected.y(), actual.y(), 1e-6 * Math.max(1, Math.abs(expected.y())), "y");
-        assertEquals(expected.width(), actual.width(), 1e-6 * Math.max(1, Math.abs(expected.width())), "width");
-        assertEquals(expected.height(), actual.height(), 1e-6 * Math.max(1, Math.abs(expected.height())), "height");
     }
 }

@@ -1,5 +1,6 @@
 package loupe.core.formats;
 
+import static loupe.testing.BoxAssertions.assertBoxEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -56,7 +57,7 @@ class VocFormatTest {
         // and <path>/Users/datitran/Desktop/raccoon/images/raccoon-1.jpg</path>, which must not be used.
         assertEquals(new ImageRef("images/raccoon-1.jpg", null, 650, 417), image(sink, "images/raccoon-1.jpg"));
         Annotation a = only(annotationsOf(sink, "images/raccoon-1.jpg"));
-        assertBox(new BoundingBox(80, 87, 442, 321), a.box());
+        assertBoxEquals(new BoundingBox(80, 87, 442, 321), a.box());
         assertEquals("0", a.attributes().get("truncated"));
         assertEquals("Unspecified", a.attributes().get("pose"));
     }
@@ -81,11 +82,11 @@ class VocFormatTest {
         assertEquals(2, anns.size());
         Annotation cat = anns.get(0);
         assertEquals(8, cat.classId());
-        assertBox(new BoundingBox(0, 1, 3, 3), cat.box());     // 1,2,3,4 in 1-based inclusive corners
+        assertBoxEquals(new BoundingBox(0, 1, 3, 3), cat.box());     // 1,2,3,4 in 1-based inclusive corners
         assertEquals(Map.of("pose", "Unspecified", "truncated", "1", "difficult", "0"), cat.attributes());
         Annotation person = anns.get(1);
         assertEquals(16, person.classId());
-        assertBox(new BoundingBox(3, 4, 3, 3), person.box());
+        assertBoxEquals(new BoundingBox(3, 4, 3, 3), person.box());
         assertEquals("1", person.attributes().get("action.phoning"));
         assertEquals("0", person.attributes().get("action.jumping"));
         assertEquals(List.of(), sink.problems());
@@ -108,7 +109,7 @@ class VocFormatTest {
         assertEquals(4, sink.annotations().size());
         Annotation a = only(annotationsOf(sink, "JPEGImages/a.jpg"));
         assertEquals(0, a.classId());
-        assertBox(new BoundingBox(0, 1, 4, 5), a.box());
+        assertBoxEquals(new BoundingBox(0, 1, 4, 5), a.box());
         assertEquals("1", a.attributes().get("occluded"));
         assertEquals(List.of(), sink.problems());
     }
@@ -139,7 +140,7 @@ class VocFormatTest {
         assertEquals(9, sink.annotations().size());
         // 2011_000003.xml, first object: 191.0, 107.36900369003689, 313.0, 329.36900369003695
         Annotation first = annotationsOf(sink, "JPEGImages/2011_000003.jpg").get(0);
-        assertBox(new BoundingBox(190, 106.36900369003689, 123, 223), first.box());
+        assertBoxEquals(new BoundingBox(190, 106.36900369003689, 123, 223), first.box());
         assertTrue(first.attributes().isEmpty(), "empty <pose/> etc. are not attributes");
         assertEquals(List.of(), sink.problems());
     }
@@ -204,7 +205,7 @@ class VocFormatTest {
         assertEquals(5, splits.size());
         assertFalse(splits.containsValue("dog_train"));
         assertEquals(List.of(new ClassLabel(0, "dog")), sink.classes());
-        assertBox(new BoundingBox(0, 1, 10, 19), only(annotationsOf(sink, "VOC2012/JPEGImages/a.jpg")).box());
+        assertBoxEquals(new BoundingBox(0, 1, 10, 19), only(annotationsOf(sink, "VOC2012/JPEGImages/a.jpg")).box());
         assertEquals(List.of(), sink.problems());
     }
 
@@ -244,7 +245,7 @@ class VocFormatTest {
         Annotation a = only(sink.annotations());
         assertEquals("shots/a.jpg", a.imagePath());
         // 1..64 inclusive, 1-based: the whole 64-pixel-wide image
-        assertBox(new BoundingBox(0, 0, 64, 48), a.box());
+        assertBoxEquals(new BoundingBox(0, 0, 64, 48), a.box());
         assertEquals(Map.of("pose", "Unspecified", "truncated", "1", "difficult", "1"), a.attributes());
         assertEquals(List.of(), sink.problems());
     }
@@ -269,8 +270,8 @@ class VocFormatTest {
         CollectingSink sink = DatasetLoader.load(dir, new VocFormat()).sink();
 
         List<Annotation> anns = sink.annotations();
-        assertBox(new BoundingBox(9.5, 19.25, 21, 21.5), anns.get(0).box());
-        assertBox(new BoundingBox(9, 1, -6, 3), anns.get(1).box());   // xmax < xmin kept as read
+        assertBoxEquals(new BoundingBox(9.5, 19.25, 21, 21.5), anns.get(0).box());
+        assertBoxEquals(new BoundingBox(9, 1, -6, 3), anns.get(1).box());   // xmax < xmin kept as read
         assertEquals(List.of(), sink.problems());
     }
 
@@ -529,13 +530,6 @@ class VocFormatTest {
     private static <T> T only(List<T> list) {
         assertEquals(1, list.size(), () -> "expected exactly one: " + list);
         return list.get(0);
-    }
-
-    private static void assertBox(BoundingBox expected, BoundingBox actual) {
-        assertEquals(expected.x(), actual.x(), EPS, "x");
-        assertEquals(expected.y(), actual.y(), EPS, "y");
-        assertEquals(expected.width(), actual.width(), EPS, "width");
-        assertEquals(expected.height(), actual.height(), EPS, "height");
     }
 
 }

@@ -1,5 +1,9 @@
 package loupe.core.formats;
 
+import static loupe.testing.BoxAssertions.assertBoxClose;
+import static loupe.testing.TestMaps.annotationsByImage;
+import static loupe.testing.TestMaps.classNamesById;
+import static loupe.testing.TestMaps.lossCounts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -23,7 +27,6 @@ import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
@@ -37,15 +40,15 @@ import loupe.core.model.Annotation;
 import loupe.core.model.BoundingBox;
 import loupe.core.model.ClassLabel;
 import loupe.core.model.ImageItem;
-import loupe.testing.ListSource;
 import loupe.core.model.ImageRef;
 import loupe.core.model.Polygon;
 import loupe.core.task.Progress;
+import loupe.testing.ListSource;
+import loupe.testing.SharedSamples;
 import loupe.testing.TestImages;
 
 class VocWriterTest {
 
-    private static final Path SAMPLES = Path.of("..", "shared", "datasets");
     private static final Map<String, String> DEFAULTS =
             Map.of("pose", "Unspecified", "truncated", "0", "difficult", "0", "occluded", "0");
 
@@ -116,10 +119,10 @@ class VocWriterTest {
             assertTrue(Files.isRegularFile(out.resolve(b.path())), b.path());
         }
 
-        Map<Integer, String> sourceNames = names(source.sink().classes());
-        Map<Integer, String> backNames = names(back.sink().classes());
-        Map<String, List<Annotation>> backByImage = byImage(back.sink().annotations());
-        Map<String, List<Annotation>> sourceByImage = byImage(source.sink().annotations());
+        Map<Integer, String> sourceNames = classNamesById(source.sink().classes());
+        Map<Integer, String> backNames = classNamesById(back.sink().classes());
+        Map<String, List<Annotation>> backByImage = annotationsByImage(back.sink().annotations());
+        Map<String, List<Annotation>> sourceByImage = annotationsByImage(source.sink().annotations());
         assertEquals(5, source.sink().annotations().size());
         assertEquals(5, back.sink().annotations().size());
         for (Map.Entry<String, List<Annotation>> e : sourceByImage.entrySet()) {
@@ -130,7 +133,7 @@ class VocWriterTest {
                 Annotation s = expected.get(i);
                 Annotation b = actual.get(i);
                 assertEquals(sourceNames.get(s.classId()), backNames.get(b.classId()));
-                assertBox(s.box(), b.box());
+                assertBoxClose(s.box(), b.box());
                 Map<String, String> attributes = new HashMap<>(DEFAULTS);
                 attributes.putAll(s.attributes());
                 assertEquals(attributes, b.attributes(), e.getKey() + " #" + i);
@@ -139,7 +142,7 @@ class VocWriterTest {
             }
         }
 
-        assertEquals(Map.of("polygon", 1L, "crowd flag", 1L, "whitespace in image name", 1L), losses(report));
+        assertEquals(Map.of("polygon", 1L, "crowd flag", 1L, "whitespace in image name", 1L), lossCounts(report));
         assertEquals(4, report.imagesIn());
         assertEquals(4, report.imagesOut());
         assertEquals(5, report.annotationsIn());
@@ -187,7 +190,7 @@ class VocWriterTest {
 
         assertEquals(Map.of("image-level label", 1L, "unknown class id", 1L, "box with non-finite coordinates", 1L,
                 "polygon", 1L, "attribute 'note'", 1L, "character not allowed in XML", 1L, "crowd flag", 1L),
-                losses(report));
+                lossCounts(report));
         assertEquals(6, report.annotationsIn());
         assertEquals(3, report.annotationsOut());
 
@@ -303,7 +306,7 @@ class VocWriterTest {
 
         assertFalse(Files.exists(out.resolve("labelmap.txt")));
         assertEquals("b:c\n#a\ncat\n", Files.readString(out.resolve("class_names.txt")));
-        assertEquals(Map.of("duplicate class name", 1L), losses(report));
+        assertEquals(Map.of("duplicate class name", 1L), lossCounts(report));
         assertEquals(new ConversionReport.ClassMapping(3, "cat", 2), report.mappings().get(3));
         DatasetLoader.Result back = DatasetLoader.load(out, new VocFormat());
         assertEquals(List.of(new ClassLabel(0, "b:c"), new ClassLabel(1, "#a"), new ClassLabel(2, "cat")),
@@ -315,7 +318,7 @@ class VocWriterTest {
 
     @Test
     void raccoonRoundTripWritesIdenticalBoxesAndMatchesTheTfodCsv() throws IOException {
-        Path raccoon = sample("raccoon");
+        Path raccoon = SharedSamples.dir("raccoon");
         Path out = dir.resolve("out");
         ConversionReport report = write(DatasetSource.of(DatasetLoader.load(raccoon, new VocFormat())), out,
                 ImageMode.SYMLINK);
@@ -357,7 +360,7 @@ class VocWriterTest {
         // voc_dataset3: 1 image, 1 object (cat). Counted with ls, cat and grep -c '<object>'.
         int[][] expected = {{2, 2, 22}, {5, 4, 22}, {1, 1, 1}};
         for (int d = 1; d <= 3; d++) {
-            Path root = sample("datumaro", "voc", "voc_dataset" + d);
+            Path root = SharedSamples.dir("datumaro", "voc", "voc_dataset" + d);
             DatasetLoader.Result source = DatasetLoader.load(root, new VocFormat());
             Path out = dir.resolve("out" + d);
             ConversionReport report = write(DatasetSource.of(source), out, ImageMode.COPY);
@@ -381,22 +384,22 @@ class VocWriterTest {
                     assertEquals(si.declaredHeight(), bi.declaredHeight(), si.path());
                 }
             }
-            Map<String, List<Annotation>> s = byImage(source.sink().annotations());
-            Map<String, List<Annotation>> b = byImage(back.sink().annotations());
+            Map<String, List<Annotation>> s = annotationsByImage(source.sink().annotations());
+            Map<String, List<Annotation>> b = annotationsByImage(back.sink().annotations());
             assertEquals(s.keySet(), b.keySet());
             for (String image : s.keySet()) {
                 for (int i = 0; i < s.get(image).size(); i++) {
                     Annotation sa = s.get(image).get(i);
                     Annotation ba = b.get(image).get(i);
                     assertEquals(sa.classId(), ba.classId());
-                    assertBox(sa.box(), ba.box());
+                    assertBoxClose(sa.box(), ba.box());
                     Map<String, String> attributes = new HashMap<>(DEFAULTS);
                     attributes.putAll(sa.attributes());
                     assertEquals(attributes, ba.attributes(), image);
                 }
             }
             // Only what the sources lack: voc_dataset2 has no image files.
-            assertEquals(d == 2 ? Map.of("missing image", 5L) : Map.of(), losses(report), "voc_dataset" + d);
+            assertEquals(d == 2 ? Map.of("missing image", 5L) : Map.of(), lossCounts(report), "voc_dataset" + d);
         }
     }
 
@@ -412,34 +415,8 @@ class VocWriterTest {
         return new ImageItem(path, 1, 1, width, height, "jpeg", split);
     }
 
-    private static Path sample(String... parts) {
-        Path p = SAMPLES.resolve(Path.of("", parts));
-        Assumptions.assumeTrue(Files.isDirectory(p), "shared sample missing: " + p);
-        return p;
-    }
-
-    private static Map<String, Long> losses(ConversionReport report) {
-        return report.losses().stream().collect(Collectors.toMap(ConversionReport.Loss::kind,
-                ConversionReport.Loss::count));
-    }
-
-    private static Map<Integer, String> names(List<ClassLabel> classes) {
-        return classes.stream().collect(Collectors.toMap(ClassLabel::id, ClassLabel::name));
-    }
-
-    private static Map<String, List<Annotation>> byImage(List<Annotation> annotations) {
-        return annotations.stream().collect(Collectors.groupingBy(Annotation::imagePath));
-    }
-
     private static Map<String, ImageRef> imagesByPath(DatasetLoader.Result r) {
         return r.sink().images().stream().collect(Collectors.toMap(ImageRef::path, i -> i));
-    }
-
-    private static void assertBox(BoundingBox expected, BoundingBox actual) {
-        assertEquals(expected.x(), actual.x(), 1e-6 * Math.max(1, Math.abs(expected.x())), "x");
-        assertEquals(expected.y(), actual.y(), 1e-6 * Math.max(1, Math.abs(expected.y())), "y");
-        assertEquals(expected.width(), actual.width(), 1e-6 * Math.max(1, Math.abs(expected.width())), "width");
-        assertEquals(expected.height(), actual.height(), 1e-6 * Math.max(1, Math.abs(expected.height())), "height");
     }
 
     private static List<String> list(Path folder) throws IOException {
