@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,8 +16,6 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import javax.imageio.ImageIO;
-
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +26,7 @@ import loupe.core.model.ClassLabel;
 import loupe.core.model.ImageRef;
 import loupe.core.model.Problem;
 import loupe.core.model.ProblemKind;
+import loupe.testing.TestImages;
 
 /**
  * No results file exists in ../shared/datasets (no JSON there is a top-level array with image_id, category_id
@@ -208,10 +206,6 @@ class CocoResultsFormatTest {
     }
 
     private void jpeg(String relative, int w, int h) throws IOException {
-        Path file = dir.resolve(relative);
-        Files.createDirectories(file.getParent());
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        img.setRGB(0, 0, 0xff8800);
-        assertTrue(ImageIO.write(img, "jpg", file.toFile()));
+        TestImages.write(dir.resolve(relative), w, h);
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,8 +17,6 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import javax.imageio.ImageIO;
-
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +27,7 @@ import loupe.core.model.ClassLabel;
 import loupe.core.model.ImageRef;
 import loupe.core.model.Problem;
 import loupe.core.model.ProblemKind;
+import loupe.testing.TestImages;
 
 /**
  * There is no Create ML sample in ../shared/datasets (no JSON there is an array of {image, annotations} entries:
@@ -227,19 +225,11 @@ class CreateMlFormatTest {
     }
 
     private void jpeg(String relative, int w, int h) throws IOException {
-        image(relative, w, h, "jpg");
+        TestImages.write(dir.resolve(relative), w, h);
     }
 
     private void png(String relative, int w, int h) throws IOException {
-        image(relative, w, h, "png");
-    }
-
-    private void image(String relative, int w, int h, String format) throws IOException {
-        Path file = dir.resolve(relative);
-        Files.createDirectories(file.getParent());
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        img.setRGB(0, 0, 0xff8800);
-        assertTrue(ImageIO.write(img, format, file.toFile()));
+        TestImages.write(dir.resolve(relative), w, h);
     }
 
     private static Map<String, String> splits(CollectingSink sink) {
