@@ -1,6 +1,8 @@
 package loupe.core.formats;
 
 import static loupe.testing.BoxAssertions.assertBoxEquals;
+import static loupe.testing.TestMaps.annotationsOf;
+import static loupe.testing.TestMaps.splitsByImage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -63,7 +64,7 @@ class CreateMlFormatTest {
 
         assertEquals(List.of(new ClassLabel(0, "cat"), new ClassLabel(1, "dog")), sink.classes());
         assertEquals(Map.of("train/a.jpg", "train", "train/empty.jpg", "train", "train/unlisted.jpg", "train",
-                "valid/b.jpg", "valid"), splits(sink));
+                "valid/b.jpg", "valid"), splitsByImage(sink));
         List<Annotation> a = annotationsOf(sink, "train/a.jpg");
         assertEquals(List.of(1, 0), a.stream().map(Annotation::classId).collect(Collectors.toList()));
         assertBoxEquals(new BoundingBox(15, 12, 10, 6), a.get(0).box());
@@ -122,7 +123,7 @@ class CreateMlFormatTest {
         assertEquals("'ok': x is \"five\", width is missing; expected numbers", problems.get("/0/annotations/2"));
         assertTrue(problems.get("/1").startsWith("expected an object"), problems.get("/1"));
         assertTrue(problems.get("/2").startsWith("entry without an \"image\""), problems.get("/2"));
-        assertEquals(Map.of("a.jpg", "train", "b.jpg", "train"), splits(sink));
+        assertEquals(Map.of("a.jpg", "train", "b.jpg", "train"), splitsByImage(sink));
     }
 
     @Test
@@ -157,7 +158,7 @@ class CreateMlFormatTest {
 
         assertEquals(List.of("/0", "/1"), sink.problems().stream().map(Problem::location).collect(Collectors.toList()));
         assertTrue(sink.problems().stream().allMatch(p -> p.kind() == ProblemKind.PATH_ESCAPES_ROOT));
-        assertEquals(Map.of("gone.jpg", "null", "data/café ü 1.jpg", "null"), splits(sink));
+        assertEquals(Map.of("gone.jpg", "null", "data/café ü 1.jpg", "null"), splitsByImage(sink));
         assertEquals(List.of(new ClassLabel(0, "z"), new ClassLabel(1, "ça")), sink.classes());
     }
 
@@ -230,15 +231,5 @@ class CreateMlFormatTest {
 
     private void png(String relative, int w, int h) throws IOException {
         TestImages.write(dir.resolve(relative), w, h);
-    }
-
-    private static Map<String, String> splits(CollectingSink sink) {
-        Map<String, String> result = new HashMap<>();
-        sink.images().forEach(i -> result.put(i.path(), String.valueOf(i.split())));
-        return result;
-    }
-
-    private static List<Annotation> annotationsOf(CollectingSink sink, String image) {
-        return sink.annotations().stream().filter(a -> a.imagePath().equals(image)).collect(Collectors.toList());
     }
 }

@@ -1,6 +1,7 @@
 package loupe.core.formats;
 
 import static loupe.testing.BoxAssertions.assertBoxEquals;
+import static loupe.testing.TestMaps.splitsByImage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -135,7 +136,7 @@ class KittiFormatTest {
 
         assertEquals(List.of(new ClassLabel(0, "Car"), new ClassLabel(1, "Pedestrian")), sink.classes());
         assertEquals(Map.of("training/image_2/000000.png", "training", "testing/image_2/000000.png", "testing"),
-                splits(sink));
+                splitsByImage(sink));
         List<Annotation> a = sink.annotations();
         assertEquals(2, a.size());
         assertBoxEquals(new BoundingBox(587.01, 173.33, 614.12 - 587.01, 200.12 - 173.33), a.get(0).box());
@@ -194,7 +195,7 @@ class KittiFormatTest {
         CollectingSink sink = load(dir);
 
         assertEquals(Map.of("image_2/gone.png", "null", "image_2/empty.png", "null", "image_2/straße 1.jpg", "null"),
-                splits(sink));
+                splitsByImage(sink));
         assertEquals(List.of(new ClassLabel(0, "Car"), new ClassLabel(1, "Fußgänger")), sink.classes());
         assertEquals(List.of("image_2/gone.png", "image_2/straße 1.jpg"), sink.annotations().stream()
                 .map(Annotation::imagePath).sorted().collect(Collectors.toList()));
@@ -265,11 +266,5 @@ class KittiFormatTest {
 
     private void jpeg(String relative, int w, int h) throws IOException {
         TestImages.write(dir.resolve(relative), w, h);
-    }
-
-    private static Map<String, String> splits(CollectingSink sink) {
-        Map<String, String> result = new HashMap<>();
-        sink.images().forEach(i -> result.put(i.path(), String.valueOf(i.split())));
-        return result;
     }
 }

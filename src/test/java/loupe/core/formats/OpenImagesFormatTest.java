@@ -1,6 +1,8 @@
 package loupe.core.formats;
 
 import static loupe.testing.BoxAssertions.assertBoxEquals;
+import static loupe.testing.TestMaps.annotationsOf;
+import static loupe.testing.TestMaps.splitsByImage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -11,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -52,7 +53,7 @@ class OpenImagesFormatTest {
         assertEquals(List.of(new ClassLabel(0, "Generic label #0"), new ClassLabel(1, "Generic label #1"),
                 new ClassLabel(2, "Generic label #2"), new ClassLabel(3, "Generic label #3")), sink.classes());
         assertEquals(Map.of("images/train/a.jpg", "train", "images/train/b.jpg", "train", "images/test/c.jpg", "test",
-                "images/validation/d.png", "validation"), splits(sink));
+                "images/validation/d.png", "validation"), splitsByImage(sink));
         assertEquals(2, sink.annotations().size());
         Annotation b = only(annotationsOf(sink, "images/train/b.jpg"));
         assertEquals(0, b.classId());
@@ -75,7 +76,7 @@ class OpenImagesFormatTest {
         // v5 has no bbox file: class-descriptions.csv (no header, 2 lines), images/train/aa.jpg, images/test/cc.jpg.
         assertEquals(List.of(new ClassLabel(0, "Generic label #0"), new ClassLabel(1, "Generic label #1")),
                 sink.classes());
-        assertEquals(Map.of("images/train/aa.jpg", "train", "images/test/cc.jpg", "test"), splits(sink));
+        assertEquals(Map.of("images/train/aa.jpg", "train", "images/test/cc.jpg", "test"), splitsByImage(sink));
         assertEquals(List.of(), sink.annotations());
         assertEquals(0.6, probe(root).confidence(), EPS);
     }
@@ -117,7 +118,7 @@ class OpenImagesFormatTest {
         CollectingSink sink = load(dir);
 
         assertEquals(List.of(new ClassLabel(0, "Cat"), new ClassLabel(1, "Dog")), sink.classes());
-        assertEquals(Map.of("images/validation/img1.jpg", "validation"), splits(sink));
+        assertEquals(Map.of("images/validation/img1.jpg", "validation"), splitsByImage(sink));
         assertBoxEquals(new BoundingBox(10, 10, 40, 20), only(sink.annotations()).box());
         Problem p = only(sink.problems());
         assertEquals(ProblemKind.ORPHAN_ANNOTATION, p.kind());
@@ -248,16 +249,6 @@ class OpenImagesFormatTest {
 
     private void png(String relative, int w, int h) throws IOException {
         TestImages.write(dir.resolve(relative), w, h);
-    }
-
-    private static Map<String, String> splits(CollectingSink sink) {
-        Map<String, String> result = new HashMap<>();
-        sink.images().forEach(i -> result.put(i.path(), String.valueOf(i.split())));
-        return result;
-    }
-
-    private static List<Annotation> annotationsOf(CollectingSink sink, String image) {
-        return sink.annotations().stream().filter(a -> a.imagePath().equals(image)).collect(Collectors.toList());
     }
 
     private static <T> T only(List<T> list) {

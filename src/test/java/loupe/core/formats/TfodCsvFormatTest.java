@@ -1,6 +1,8 @@
 package loupe.core.formats;
 
 import static loupe.testing.BoxAssertions.assertBoxEquals;
+import static loupe.testing.TestMaps.annotationsOf;
+import static loupe.testing.TestMaps.splitsByImage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -128,7 +129,7 @@ class TfodCsvFormatTest {
 
         assertEquals(List.of(new ClassLabel(0, "cat"), new ClassLabel(1, "dog")), sink.classes());
         assertEquals(Map.of("train/a.jpg", "train", "train/unlabelled.jpg", "train", "valid/b.jpg", "valid"),
-                splits(sink));
+                splitsByImage(sink));
         assertEquals(new ImageRef("train/a.jpg", "train", 40, 30), image(sink, "train/a.jpg"));
         List<Annotation> a = annotationsOf(sink, "train/a.jpg");
         assertEquals(2, a.size());
@@ -149,7 +150,7 @@ class TfodCsvFormatTest {
         CollectingSink sink = DatasetLoader.load(dir, new TfodCsvFormat()).sink();
 
         assertEquals(Map.of("images/sub/a.jpg", "null", "images/b.jpg", "null", "images/gone.jpg", "null"),
-                splits(sink));
+                splitsByImage(sink));
         assertEquals(3, sink.annotations().size());
         assertEquals(List.of(), sink.problems());
     }
@@ -164,7 +165,7 @@ class TfodCsvFormatTest {
         CollectingSink sink = DatasetLoader.load(dir, new TfodCsvFormat()).sink();
 
         assertEquals(List.of(new ClassLabel(0, "chat noir"), new ClassLabel(1, "猫")), sink.classes());
-        assertEquals(Map.of("café, ü.jpg", "train", "图像 1.jpg", "train"), splits(sink));
+        assertEquals(Map.of("café, ü.jpg", "train", "图像 1.jpg", "train"), splitsByImage(sink));
         assertEquals(0, only(annotationsOf(sink, "café, ü.jpg")).classId());
         assertEquals(1, only(annotationsOf(sink, "图像 1.jpg")).classId());
         assertEquals(List.of(), sink.problems());
@@ -398,16 +399,6 @@ class TfodCsvFormatTest {
 
     private static ImageRef image(CollectingSink sink, String path) {
         return sink.images().stream().filter(i -> i.path().equals(path)).findFirst().orElseThrow();
-    }
-
-    private static Map<String, String> splits(CollectingSink sink) {
-        Map<String, String> result = new HashMap<>();
-        sink.images().forEach(i -> result.put(i.path(), String.valueOf(i.split())));
-        return result;
-    }
-
-    private static List<Annotation> annotationsOf(CollectingSink sink, String image) {
-        return sink.annotations().stream().filter(a -> a.imagePath().equals(image)).collect(Collectors.toList());
     }
 
     private static <T> T only(List<T> list) {

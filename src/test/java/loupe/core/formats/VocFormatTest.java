@@ -1,6 +1,7 @@
 package loupe.core.formats;
 
 import static loupe.testing.BoxAssertions.assertBoxEquals;
+import static loupe.testing.TestMaps.annotationsOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -16,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import javax.imageio.ImageIO;
 
@@ -523,13 +523,8 @@ class VocFormatTest {
         return result;
     }
 
-    private static List<Annotation> annotationsOf(CollectingSink sink, String image) {
-        return sink.annotations().stream().filter(a -> a.imagePath().equals(image)).collect(Collectors.toList());
-    }
-
     private static <T> T only(List<T> list) {
         assertEquals(1, list.size(), () -> "expected exactly one: " + list);
         return list.get(0);
     }
-
 }
