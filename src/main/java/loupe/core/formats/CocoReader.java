@@ -686,23 +686,6 @@ final class CocoReader implements DatasetReader {
         return BoundingBox.fromCorners(minX, minY, maxX, maxY);
     }
 
-    /** A growable array of doubles, reused for every polygon of a file. */
-    private static final class DoubleBuffer {
-        double[] values = new double[64];
-        int size;
-
-        void clear() {
-            size = 0;
-        }
-
-        void add(double v) {
-            if (size == values.length) {
-                values = Arrays.copyOf(values, size * 2);
-            }
-            values[size++] = v;
-        }
-    }
-
     /**
      * Image id to image path. Numeric ids (the norm) live in an open-addressing table of primitive longs,
      * about 12 bytes per image plus the path; other string ids in a plain map.

@@ -341,21 +341,4 @@ final class LabelMeJson {
             return bad;
         }
     }
-
-    /** A growable array of doubles, reused for every shape of a file. */
-    private static final class DoubleBuffer {
-        double[] values = new double[64];
-        int size;
-
-        void clear() {
-            size = 0;
-        }
-
-        void add(double v) {
-            if (size == values.length) {
-                values = Arrays.copyOf(values, size * 2);
-            }
-            values[size++] = v;
-        }
-    }
 }
