@@ -2,9 +2,7 @@ package loupe.core.formats;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -424,15 +422,11 @@ public final class CocoResultsFormat implements DatasetFormat {
                 sink.annotation(new Annotation(image, categoryId.intValue(),
                         new BoundingBox(bbox[0], bbox[1], bbox[2], bbox[3]), List.of(), false, attributes));
             }
-        } catch (NoSuchFileException e) {
-            problems.add(ProblemKind.FILE_VANISHED, "", "file disappeared while reading");
-        } catch (AccessDeniedException e) {
-            problems.add(ProblemKind.PERMISSION_DENIED, "", "cannot read: permission denied");
         } catch (JsonParseException e) {
             problems.add(ProblemKind.MALFORMED_ANNOTATION, JsonValues.location(e.getLocation()),
                     "malformed JSON: " + e.getOriginalMessage() + "; the results before this point were read");
         } catch (IOException e) {
-            problems.add(ProblemKind.MALFORMED_ANNOTATION, "", "cannot read: " + e.getMessage());
+            problems.addReadFailure(e);
         }
         if (orphans > 0) {
             List<String> names = new ArrayList<>();

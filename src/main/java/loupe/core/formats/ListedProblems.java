@@ -1,5 +1,7 @@
 package loupe.core.formats;
 
+import java.io.IOException;
+
 import loupe.core.model.Problem;
 import loupe.core.model.ProblemKind;
 
@@ -30,6 +32,12 @@ final class ListedProblems {
         if (sink != null && ++count <= maxListed) {
             sink.problem(Problem.of(kind, path, location, message));
         }
+    }
+
+    /** Counts the failure to read the file, worded as {@link ReadFailures} words it. */
+    void addReadFailure(IOException e) {
+        Problem p = ReadFailures.problem(path, e);
+        add(p.kind(), p.location(), p.message());
     }
 
     /** Emits how many problems were counted but not listed, if any. */
