@@ -21,4 +21,12 @@ public interface DatasetFormat {
 
     /** A reader for a dataset in this format. */
     DatasetReader reader();
+
+    /**
+     * True when the reader calls {@link ReadContext#header} (YOLO converts normalised boxes with the image
+     * size). The indexer then loads cached headers before reading; other formats skip that cost.
+     */
+    default boolean needsImageHeaders() {
+        return false;
+    }
 }

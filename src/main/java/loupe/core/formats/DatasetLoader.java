@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -23,8 +24,11 @@ public final class DatasetLoader {
     private DatasetLoader() {
     }
 
-    /** The raw output of a reader: what it declared, before the indexer's dataset-wide checks. */
-    public record Result(Path root, DatasetFormat format, CollectingSink sink) {
+    /**
+     * The raw output of a reader: what it declared, before the indexer's dataset-wide checks, and the units it
+     * asked to parse (in order), which tests use to check what each unit depends on.
+     */
+    public record Result(Path root, DatasetFormat format, CollectingSink sink, List<Unit> units) {
     }
 
     /** Lists every regular file under {@code root} as relative '/' paths. */
@@ -44,8 +48,9 @@ public final class DatasetLoader {
         Path absolute = root.toAbsolutePath().normalize();
         FileListing files = list(absolute);
         CollectingSink sink = new CollectingSink();
-        format.reader().read(new SimpleContext(absolute, files, sink));
-        return new Result(absolute, format, sink);
+        List<Unit> units = new ArrayList<>();
+        format.reader().read(new SimpleContext(absolute, files, sink, units));
+        return new Result(absolute, format, sink, List.copyOf(units));
     }
 
     /** Reads {@code root} with the format {@link Formats#detect} picks. */
@@ -54,10 +59,12 @@ public final class DatasetLoader {
         return load(absolute, Formats.detect(absolute, list(absolute)).format());
     }
 
-    private record SimpleContext(Path root, FileListing files, CollectingSink sink) implements ReadContext {
+    private record SimpleContext(Path root, FileListing files, CollectingSink sink, List<Unit> parsed)
+            implements ReadContext {
 
         @Override
         public void parseUnits(List<Unit> units, UnitParser parser) {
+            parsed.addAll(units);
             for (Unit unit : units) {
                 try {
                     parser.parse(unit, sink);

@@ -42,6 +42,11 @@ public final class YoloFormat implements DatasetFormat {
     static final int MAX_LINE_PROBLEMS = 20;
 
     @Override
+    public boolean needsImageHeaders() {
+        return true;
+    }
+
+    @Override
     public String id() {
         return "yolo";
     }
@@ -53,6 +58,11 @@ public final class YoloFormat implements DatasetFormat {
 
     @Override
     public Support probe(FileListing files, Path root) throws IOException {
+        // Cheap exit before pairing every image with a label (a full pass over the listing).
+        if (files.all().stream().noneMatch(p -> p.endsWith(".txt") || p.endsWith(".yaml") || p.endsWith(".yml")
+                || p.endsWith(".names") || p.endsWith(".data"))) {
+            return Support.none("no data.yaml, obj.data, obj.names or classes.txt, and no label .txt files");
+        }
         YoloReader.YamlConfig yaml = null;
         List<String> yamls = YoloReader.yamlCandidates(files);
         for (String candidate : yamls.subList(0, Math.min(3, yamls.size()))) {

@@ -33,7 +33,9 @@ import org.duckdb.DuckDBConnection;
  */
 public final class Catalog implements AutoCloseable {
 
-    static final int SCHEMA_VERSION = 1;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Catalog.class);
+
+    static final int SCHEMA_VERSION = 2;
 
     private static final String[] SCHEMA = {
         "CREATE TABLE IF NOT EXISTS meta(key VARCHAR PRIMARY KEY, value VARCHAR)",
@@ -45,7 +47,7 @@ public final class Catalog implements AutoCloseable {
                 + " decl_height INTEGER)",
         "CREATE TABLE IF NOT EXISTS classes_raw(unit VARCHAR, id INTEGER, name VARCHAR)",
         "CREATE TABLE IF NOT EXISTS annotations(unit VARCHAR, image_path VARCHAR, class_id INTEGER, x DOUBLE,"
-                + " y DOUBLE, w DOUBLE, h DOUBLE, polygons VARCHAR, crowd BOOLEAN, attributes VARCHAR)",
+                + " y DOUBLE, w DOUBLE, h DOUBLE, polygons BLOB, crowd BOOLEAN, attributes VARCHAR)",
         "CREATE TABLE IF NOT EXISTS reader_problems(unit VARCHAR, severity VARCHAR, kind VARCHAR, path VARCHAR,"
                 + " location VARCHAR, message VARCHAR)",
         "CREATE TABLE IF NOT EXISTS images(path VARCHAR, split VARCHAR, size BIGINT, mtime BIGINT, width INTEGER,"
@@ -53,14 +55,16 @@ public final class Catalog implements AutoCloseable {
         "CREATE TABLE IF NOT EXISTS classes(id INTEGER, name VARCHAR)",
         "CREATE TABLE IF NOT EXISTS problems(severity VARCHAR, kind VARCHAR, path VARCHAR, location VARCHAR,"
                 + " message VARCHAR)",
-        "CREATE TABLE IF NOT EXISTS stage_files AS SELECT * FROM files LIMIT 0",
+        // Headers are the one staged result worth keeping across a crash; the rest is staged in TEMP tables,
+        // which skip the write-ahead log (appender flushes to durable tables dominated indexing time).
         "CREATE TABLE IF NOT EXISTS stage_headers AS SELECT * FROM header_cache LIMIT 0",
-        "CREATE TABLE IF NOT EXISTS stage_units AS SELECT * FROM units LIMIT 0",
-        "CREATE TABLE IF NOT EXISTS stage_kept_units(key VARCHAR)",
-        "CREATE TABLE IF NOT EXISTS stage_decl_images AS SELECT * FROM decl_images LIMIT 0",
-        "CREATE TABLE IF NOT EXISTS stage_classes AS SELECT * FROM classes_raw LIMIT 0",
-        "CREATE TABLE IF NOT EXISTS stage_annotations AS SELECT * FROM annotations LIMIT 0",
-        "CREATE TABLE IF NOT EXISTS stage_problems AS SELECT * FROM reader_problems LIMIT 0",
+        "CREATE TEMP TABLE IF NOT EXISTS stage_files AS SELECT * FROM files LIMIT 0",
+        "CREATE TEMP TABLE IF NOT EXISTS stage_units AS SELECT * FROM units LIMIT 0",
+        "CREATE TEMP TABLE IF NOT EXISTS stage_kept_units(key VARCHAR)",
+        "CREATE TEMP TABLE IF NOT EXISTS stage_decl_images AS SELECT * FROM decl_images LIMIT 0",
+        "CREATE TEMP TABLE IF NOT EXISTS stage_classes AS SELECT * FROM classes_raw LIMIT 0",
+        "CREATE TEMP TABLE IF NOT EXISTS stage_annotations AS SELECT * FROM annotations LIMIT 0",
+        "CREATE TEMP TABLE IF NOT EXISTS stage_problems AS SELECT * FROM reader_problems LIMIT 0",
     };
 
     private static final String[] STAGE_TABLES = {"stage_files", "stage_headers", "stage_units",
@@ -110,18 +114,21 @@ public final class Catalog implements AutoCloseable {
 
     private void createSchema() throws SQLException {
         try (Statement st = connection.createStatement()) {
-            for (String sql : SCHEMA) {
-                st.execute(sql);
-            }
+            st.execute("CREATE TABLE IF NOT EXISTS meta(key VARCHAR PRIMARY KEY, value VARCHAR)");
         }
         Optional<String> version = meta("schema_version");
         if (version.isPresent() && !version.get().equals(String.valueOf(SCHEMA_VERSION))) {
-            // NOTE: no migrations yet; an old catalog is only a cache, so it is emptied and rebuilt.
+            // NOTE: no migrations yet; an old catalog is only a cache, so its tables are dropped and rebuilt.
             try (Statement st = connection.createStatement()) {
                 for (String table : List.of("meta", "files", "header_cache", "units", "decl_images", "classes_raw",
-                        "annotations", "reader_problems", "images", "classes", "problems")) {
-                    st.execute("DELETE FROM " + table);
+                        "annotations", "reader_problems", "images", "classes", "problems", "stage_headers")) {
+                    st.execute("DROP TABLE IF EXISTS " + table);
                 }
+            }
+        }
+        try (Statement st = connection.createStatement()) {
+            for (String sql : SCHEMA) {
+                st.execute(sql);
             }
         }
         setMeta("schema_version", String.valueOf(SCHEMA_VERSION));
@@ -192,10 +199,6 @@ public final class Catalog implements AutoCloseable {
 
     // ---------------------------------------------------------------- indexer side (package-private)
 
-    /** A file's header as cached: width/height/format, or the reason it could not be read. */
-    record CachedHeader(long size, long mtime, int width, int height, String format, String error) {
-    }
-
     /**
      * Moves image headers a killed run left in staging into the cache (they are keyed by size and mtime, so
      * always valid), then empties staging.
@@ -211,14 +214,49 @@ public final class Catalog implements AutoCloseable {
         }
     }
 
-    Map<String, CachedHeader> loadHeaderCache() throws CatalogException {
-        Map<String, CachedHeader> cache = new HashMap<>();
-        query("SELECT path, size, mtime, width, height, format, error FROM header_cache", rs -> {
-            cache.put(rs.getString(1), new CachedHeader(rs.getLong(2), rs.getLong(3), rs.getInt(4), rs.getInt(5),
-                    rs.getString(6), rs.getString(7)));
-            return null;
-        });
-        return cache;
+    /**
+     * Files added, removed or changed (size or mtime) between the last committed index and the files staged
+     * by the current run. Computed in the database, so a million unchanged files cost a join, not a Java map.
+     */
+    long changedFiles() throws CatalogException {
+        return queryLong("SELECT (SELECT count(*) FROM (SELECT path, size, mtime FROM stage_files"
+                + " EXCEPT SELECT path, size, mtime FROM files))"
+                + " + (SELECT count(*) FROM (SELECT path, size, mtime FROM files"
+                + " EXCEPT SELECT path, size, mtime FROM stage_files))");
+    }
+
+    /** Staged files whose header is not cached for their current size and mtime (images or not). */
+    List<String> pathsWithoutCachedHeader() throws CatalogException {
+        return query("SELECT s.path FROM stage_files s ANTI JOIN header_cache h"
+                + " ON h.path = s.path AND h.size = s.size AND h.mtime = s.mtime", rs -> rs.getString(1));
+    }
+
+    /** Receives a cached image header. */
+    interface HeaderConsumer {
+        void accept(String path, int width, int height, String format);
+    }
+
+    /** Streams the cached, readable headers of the staged files (those whose size and mtime still match). */
+    void forEachCachedHeader(HeaderConsumer consumer) throws CatalogException {
+        query("SELECT h.path, h.width, h.height, h.format FROM header_cache h JOIN stage_files s"
+                + " ON h.path = s.path AND h.size = s.size AND h.mtime = s.mtime WHERE h.error IS NULL", rs -> {
+                    consumer.accept(rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getString(4));
+                    return null;
+                });
+    }
+
+    /** Records a run that found nothing changed: only {@code meta} is updated; staging is emptied. */
+    void commitUnchanged(Map<String, String> meta) throws CatalogException {
+        try (Statement st = connection.createStatement()) {
+            for (Map.Entry<String, String> e : meta.entrySet()) {
+                setMeta(e.getKey(), e.getValue());
+            }
+            for (String table : STAGE_TABLES) {
+                st.execute("DELETE FROM " + table);
+            }
+        } catch (SQLException e) {
+            throw new CatalogException("cannot save the index to the catalog", e);
+        }
     }
 
     Map<String, Long> loadUnitFingerprints() throws CatalogException {
@@ -302,7 +340,9 @@ public final class Catalog implements AutoCloseable {
             connection.setAutoCommit(false);
             try (Statement st = connection.createStatement()) {
                 for (String sql : steps) {
+                    long t0 = System.nanoTime();
                     st.execute(sql);
+                    LOG.debug("{} ms: {}", (System.nanoTime() - t0) / 1_000_000, sql.length() > 90 ? sql.substring(0, 90) : sql);
                 }
                 for (Map.Entry<String, String> e : meta.entrySet()) {
                     setMeta(e.getKey(), e.getValue());
@@ -424,7 +464,7 @@ public final class Catalog implements AutoCloseable {
         }
 
         synchronized void annotation(String unit, String imagePath, int classId, double x, double y, double w,
-                                     double h, boolean hasBox, String polygons, boolean crowd, String attributes)
+                                     double h, boolean hasBox, byte[] polygons, boolean crowd, String attributes)
                 throws SQLException {
             locked(annotations, () -> {
                 annotations.beginRow().append(unit).append(imagePath).append(classId);
@@ -433,7 +473,12 @@ public final class Catalog implements AutoCloseable {
                 } else {
                     annotations.appendNull().appendNull().appendNull().appendNull();
                 }
-                annotations.append(polygons).append(crowd).append(attributes).endRow();
+                if (polygons == null) {
+                    annotations.appendNull();
+                } else {
+                    annotations.append(polygons);
+                }
+                annotations.append(crowd).append(attributes).endRow();
             });
         }
 

@@ -21,9 +21,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import loupe.core.formats.DatasetFormat;
 import loupe.core.formats.DatasetPaths;
 import loupe.core.formats.DatasetSink;
@@ -57,7 +54,7 @@ import loupe.core.task.Progress;
  */
 public final class Indexer {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Indexer.class);
 
     private final IndexOptions options;
 
@@ -106,18 +103,36 @@ public final class Indexer {
             }
 
             Run run = new Run(catalog, absolute, listing, format, pool, progress);
+            boolean unchanged;
             try (Catalog.Stage stage = catalog.openStage()) {
                 run.stage = stage;
                 for (Problem p : walk.problems()) {
                     run.globalSink.problem(p);
                 }
-                run.scan();
-                progress.checkCancelled();
-                mark = lap(phases, "scanning", mark);
-                format.reader().read(run);
-                progress.checkCancelled();
+                run.stat();
                 stage.flush();
-                mark = lap(phases, "annotations", mark);
+                progress.checkCancelled();
+                LOG.debug("stat and stage files: {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - mark));
+                // Readers are functions of the files: when no file was added, removed or changed since a
+                // complete index in the same format, its result stands and nothing needs reading.
+                unchanged = walk.problems().isEmpty() && run.problemsWhileScanning.get() == 0
+                        && catalog.isIndexed() && format.id().equals(catalog.meta("format").orElse(""))
+                        && catalog.changedFiles() == 0;
+                LOG.debug("compared with the last index: {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - mark));
+                if (!unchanged) {
+                    run.readHeaders();
+                    progress.checkCancelled();
+                    if (format.needsImageHeaders()) {
+                        run.loadCachedHeaders();
+                    }
+                    mark = lap(phases, "scanning", mark);
+                    format.reader().read(run);
+                    progress.checkCancelled();
+                    stage.flush();
+                    mark = lap(phases, "annotations", mark);
+                } else {
+                    mark = lap(phases, "scanning", mark);
+                }
             } catch (SQLException e) {
                 throw new CatalogException("cannot write to the catalog", e);
             }
@@ -130,7 +145,11 @@ public final class Indexer {
             meta.put("indexed_at", Instant.now().toString());
             meta.put("elapsed_ms", String.valueOf(elapsed));
             meta.put("files", String.valueOf(listing.size()));
-            catalog.commit(meta);
+            if (unchanged) {
+                catalog.commitUnchanged(meta);
+            } else {
+                catalog.commit(meta);
+            }
             progress.update("catalog", 1, 1);
             lap(phases, "catalog", mark);
             elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -139,7 +158,9 @@ public final class Indexer {
                     catalog.queryLong("SELECT count(*) FROM annotations"),
                     catalog.queryLong("SELECT count(*) FROM classes"),
                     catalog.queryLong("SELECT count(*) FROM problems"),
-                    run.headersRead.get(), run.unitsParsed.get(), run.unitsReused.get(), elapsed, phases);
+                    run.headersRead.get(), run.unitsParsed.get(),
+                    unchanged ? catalog.queryLong("SELECT count(*) FROM units") : run.unitsReused.get(), elapsed,
+                    phases);
         } finally {
             pool.shutdownNow();
         }
@@ -172,7 +193,8 @@ public final class Indexer {
         private final long[] sizes;
         private final long[] mtimes;
         private final ImageHeader[] headers;
-        private final Map<String, Long> previousUnits;
+        private Map<String, Long> previousUnits;
+        private final AtomicLong problemsWhileScanning = new AtomicLong();
         private final AtomicLong headersRead = new AtomicLong();
         private final AtomicLong unitsParsed = new AtomicLong();
         private final AtomicLong unitsReused = new AtomicLong();
@@ -190,65 +212,77 @@ public final class Indexer {
             this.sizes = new long[listing.size()];
             this.mtimes = new long[listing.size()];
             this.headers = new ImageHeader[listing.size()];
-            this.previousUnits = catalog.loadUnitFingerprints();
         }
 
-        /** One stat per file; a header read per image that is new or changed. */
-        void scan() throws IOException {
-            Map<String, Catalog.CachedHeader> cache = catalog.loadHeaderCache();
+        /** One stat per file, in parallel, into arrays; then staged from one thread (no appender contention). */
+        void stat() throws IOException, SQLException {
             int n = listing.size();
             AtomicLong done = new AtomicLong();
             progress.update("scanning", 0, n);
             parallel(n, i -> {
                 String path = listing.get(i);
-                Path file = root.resolve(path);
+                sizes[i] = -1;
+                mtimes[i] = -1;
                 try {
-                    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                    BasicFileAttributes attributes = Files.readAttributes(root.resolve(path), BasicFileAttributes.class);
                     if (attributes.isRegularFile()) {
                         sizes[i] = attributes.size();
                         mtimes[i] = attributes.lastModifiedTime().to(TimeUnit.MICROSECONDS);
-                        stage.file(path, sizes[i], mtimes[i]);
-                        if (DatasetPaths.isImage(path)) {
-                            header(i, path, file, cache.get(path));
-                        }
                     } else {
                         // A FIFO or device named like an image would block a header read forever.
-                        sizes[i] = -1;
-                        mtimes[i] = -1;
-                        globalSink.problem(Problem.of(ProblemKind.OTHER, path, "not a regular file; skipped"));
+                        scanProblem(Problem.of(ProblemKind.OTHER, path, "not a regular file; skipped"));
                     }
                 } catch (NoSuchFileException e) {
-                    sizes[i] = -1;
-                    mtimes[i] = -1;
-                    globalSink.problem(Problem.of(ProblemKind.FILE_VANISHED, path, "file vanished during indexing"));
+                    scanProblem(Problem.of(ProblemKind.FILE_VANISHED, path, "file vanished during indexing"));
                 } catch (AccessDeniedException e) {
-                    sizes[i] = -1;
-                    mtimes[i] = -1;
-                    globalSink.problem(Problem.of(ProblemKind.PERMISSION_DENIED, path, "cannot be read: permission denied"));
+                    scanProblem(Problem.of(ProblemKind.PERMISSION_DENIED, path, "cannot be read: permission denied"));
                 }
                 long d = done.incrementAndGet();
-                if ((d & 63) == 0 || d == n) {
+                if ((d & 255) == 0 || d == n) {
                     progress.update("scanning", d, n);
                 }
             });
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                if (sizes[i] >= 0) {
+                    stage.file(listing.get(i), sizes[i], mtimes[i]);
+                }
+            }
+            LOG.debug("staged {} files in {} ms", n, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         }
 
-        private void header(int i, String path, Path file, Catalog.CachedHeader cached)
-                throws IOException, SQLException {
-            if (cached != null && cached.size() == sizes[i] && cached.mtime() == mtimes[i]) {
-                if (cached.error() == null) {
-                    headers[i] = new ImageHeader(cached.width(), cached.height(), cached.format());
+        private void scanProblem(Problem problem) {
+            problemsWhileScanning.incrementAndGet();
+            globalSink.problem(problem);
+        }
+
+        /** Reads the header of every image that is new or changed since it was last cached. */
+        void readHeaders() throws IOException {
+            List<String> uncached = catalog.pathsWithoutCachedHeader();
+            int[] todo = uncached.stream().filter(DatasetPaths::isImage).mapToInt(listing::indexOf)
+                    .filter(i -> i >= 0).toArray();
+            AtomicLong done = new AtomicLong();
+            progress.update("headers", 0, todo.length);
+            parallel(todo.length, k -> {
+                int i = todo[k];
+                String path = listing.get(i);
+                headersRead.incrementAndGet();
+                try {
+                    ImageHeader h = ImageHeaders.read(root.resolve(path));
+                    headers[i] = h;
+                    stage.header(path, sizes[i], mtimes[i], h.width(), h.height(), h.format(), null);
+                } catch (CorruptImageException e) {
+                    stage.header(path, sizes[i], mtimes[i], 0, 0, null, e.getMessage());
+                } catch (NoSuchFileException e) {
+                    globalSink.problem(Problem.of(ProblemKind.FILE_VANISHED, path, "file vanished during indexing"));
+                } catch (AccessDeniedException e) {
+                    globalSink.problem(Problem.of(ProblemKind.PERMISSION_DENIED, path, "cannot be read: permission denied"));
                 }
-                return;
-            }
-            headersRead.incrementAndGet();
-            try {
-                ImageHeader h = ImageHeaders.read(file);
-                headers[i] = h;
-                stage.header(path, sizes[i], mtimes[i], h.width(), h.height(), h.format(), null);
-            } catch (CorruptImageException e) {
-                stage.header(path, sizes[i], mtimes[i], 0, 0, null, e.getMessage());
-            }
+                long d = done.incrementAndGet();
+                if ((d & 63) == 0 || d == todo.length) {
+                    progress.update("headers", d, todo.length);
+                }
+            });
         }
 
         @Override
@@ -269,7 +303,20 @@ public final class Indexer {
         @Override
         public ImageHeader header(String relativePath) {
             int i = listing.indexOf(relativePath);
-            return i >= 0 ? headers[i] : null;
+            if (i < 0) {
+                return null;
+            }
+            return headers[i];
+        }
+
+        /** Headers not read this run come from the catalog, for readers that need them. */
+        void loadCachedHeaders() throws CatalogException {
+            catalog.forEachCachedHeader((path, width, height, fmt) -> {
+                int i = listing.indexOf(path);
+                if (i >= 0 && headers[i] == null) {
+                    headers[i] = new ImageHeader(width, height, fmt);
+                }
+            });
         }
 
         @Override
@@ -279,6 +326,9 @@ public final class Indexer {
 
         @Override
         public void parseUnits(List<Unit> units, UnitParser parser) throws IOException {
+            if (previousUnits == null) {
+                previousUnits = catalog.loadUnitFingerprints();
+            }
             int n = units.size();
             AtomicLong done = new AtomicLong();
             progress.update("annotations", 0, n);
@@ -297,6 +347,8 @@ public final class Indexer {
                         parser.parse(unit, sink);
                     } catch (CancellationException | CatalogException e) {
                         throw e;
+                    } catch (StageWriteException e) {
+                        throw new CatalogException("cannot write to the catalog", e.getCause());
                     } catch (IOException | RuntimeException e) {
                         sink.problem(Problem.of(ProblemKind.MALFORMED_ANNOTATION, unit.key(),
                                 "cannot read this annotation file: " + e.getMessage()));
@@ -380,7 +432,7 @@ public final class Indexer {
             @Override
             public void annotation(Annotation a) {
                 boolean hasBox = a.box() != null;
-                String polygons = a.polygons().isEmpty() ? null : polygonsJson(a.polygons());
+                byte[] polygons = a.polygons().isEmpty() ? null : Polygons.encode(a.polygons());
                 String attributes = a.attributes().isEmpty() ? null : attributesJson(a);
                 write(() -> stage.annotation(unit, a.imagePath(), a.classId(),
                         hasBox ? a.box().x() : 0, hasBox ? a.box().y() : 0,
@@ -399,7 +451,7 @@ public final class Indexer {
                 try {
                     action.run();
                 } catch (SQLException e) {
-                    throw new IllegalStateException("cannot write to the catalog: " + e.getMessage(), e);
+                    throw new StageWriteException(e);
                 }
             }
         }
@@ -410,30 +462,46 @@ public final class Indexer {
         }
     }
 
-    static String polygonsJson(List<Polygon> polygons) {
-        StringBuilder sb = new StringBuilder("[");
-        for (int p = 0; p < polygons.size(); p++) {
-            if (p > 0) {
+    /** Attributes as a JSON object of strings, written by hand: Jackson's per-call overhead showed in profiles. */
+    static String attributesJson(Annotation a) {
+        StringBuilder sb = new StringBuilder("{");
+        a.attributes().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            if (sb.length() > 1) {
                 sb.append(',');
             }
-            sb.append('[');
-            double[] pts = polygons.get(p).points();
-            for (int i = 0; i < pts.length; i++) {
-                if (i > 0) {
-                    sb.append(',');
-                }
-                sb.append(pts[i]);
-            }
-            sb.append(']');
-        }
-        return sb.append(']').toString();
+            jsonString(sb, e.getKey());
+            sb.append(':');
+            jsonString(sb, e.getValue());
+        });
+        return sb.append('}').toString();
     }
 
-    private static String attributesJson(Annotation a) {
-        try {
-            return JSON.writeValueAsString(a.attributes());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+    private static void jsonString(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        sb.append('"');
+    }
+
+    /** A failed catalog write inside a reader's callback: fatal for the run, never a data problem. */
+    private static final class StageWriteException extends RuntimeException {
+        StageWriteException(SQLException cause) {
+            super(cause);
         }
     }
 

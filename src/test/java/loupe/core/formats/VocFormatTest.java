@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,14 +23,12 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import loupe.core.imaging.ImageHeader;
 import loupe.core.model.Annotation;
 import loupe.core.model.BoundingBox;
 import loupe.core.model.ClassLabel;
 import loupe.core.model.ImageRef;
 import loupe.core.model.Problem;
 import loupe.core.model.ProblemKind;
-import loupe.core.task.Progress;
 
 class VocFormatTest {
 
@@ -440,21 +437,21 @@ class VocFormatTest {
     void unitDependsOnItsXmlAndImageAndItsKeyChangesWithTheClassList() throws IOException {
         jpeg(dir.resolve("a.jpg"), 8, 8);
         write(dir.resolve("a.xml"), voc("a.jpg", 8, 8, object("cat", "1", "1", "2", "2")));
-        RecordingContext first = RecordingContext.read(dir);
-        Unit a = only(first.units);
+        DatasetLoader.Result first = DatasetLoader.load(dir, new VocFormat());
+        Unit a = only(first.units());
         assertEquals(List.of("a.xml", "a.jpg"), a.files());
         assertTrue(a.key().startsWith("a.xml#"), a.key());
 
         // a new class name sorting before "cat" shifts cat's id: the old unit must not be reused
         write(dir.resolve("b.xml"), voc("b.jpg", 8, 8, object("bird", "1", "1", "2", "2")));
-        RecordingContext second = RecordingContext.read(dir);
-        Unit a2 = second.units.stream().filter(u -> u.files().get(0).equals("a.xml")).findFirst().orElseThrow();
+        DatasetLoader.Result second = DatasetLoader.load(dir, new VocFormat());
+        Unit a2 = second.units().stream().filter(u -> u.files().get(0).equals("a.xml")).findFirst().orElseThrow();
         assertNotEquals(a.key(), a2.key());
-        assertEquals(1, second.sink.annotations().stream().filter(x -> x.imagePath().equals("a.jpg"))
+        assertEquals(1, second.sink().annotations().stream().filter(x -> x.imagePath().equals("a.jpg"))
                 .findFirst().orElseThrow().classId());
 
         // the same files give the same keys
-        assertEquals(second.units, RecordingContext.read(dir).units);
+        assertEquals(second.units(), DatasetLoader.load(dir, new VocFormat()).units());
     }
 
     @Test
@@ -541,55 +538,4 @@ class VocFormatTest {
         assertEquals(expected.height(), actual.height(), EPS, "height");
     }
 
-    /** A serial context that remembers the units it was given. */
-    private static final class RecordingContext implements ReadContext {
-        final Path root;
-        final FileListing files;
-        final CollectingSink sink = new CollectingSink();
-        final List<Unit> units = new ArrayList<>();
-
-        private RecordingContext(Path root) throws IOException {
-            this.root = root.toAbsolutePath().normalize();
-            this.files = DatasetLoader.list(this.root);
-        }
-
-        static RecordingContext read(Path root) throws IOException {
-            RecordingContext ctx = new RecordingContext(root);
-            new VocFormat().reader().read(ctx);
-            return ctx;
-        }
-
-        @Override
-        public Path root() {
-            return root;
-        }
-
-        @Override
-        public FileListing files() {
-            return files;
-        }
-
-        @Override
-        public DatasetSink sink() {
-            return sink;
-        }
-
-        @Override
-        public void parseUnits(List<Unit> list, UnitParser parser) throws IOException {
-            units.addAll(list);
-            for (Unit u : list) {
-                parser.parse(u, sink);
-            }
-        }
-
-        @Override
-        public ImageHeader header(String relativePath) {
-            return null;
-        }
-
-        @Override
-        public Progress progress() {
-            return Progress.NONE;
-        }
-    }
 }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,8 +19,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import loupe.core.imaging.ImageHeader;
-import loupe.core.imaging.ImageHeaders;
 import loupe.core.model.Annotation;
 import loupe.core.model.BoundingBox;
 import loupe.core.model.ClassLabel;
@@ -29,7 +26,6 @@ import loupe.core.model.ImageRef;
 import loupe.core.model.Problem;
 import loupe.core.model.ProblemKind;
 import loupe.core.model.Severity;
-import loupe.core.task.Progress;
 
 class YoloFormatTest {
 
@@ -486,12 +482,11 @@ class YoloFormatTest {
         png("images/train/a.png", 10, 10);
         write("labels/train/a.txt", "0 0.5 0.5 1 1\n");
 
-        RecordingContext ctx = new RecordingContext(root.toAbsolutePath().normalize());
-        new YoloFormat().reader().read(ctx);
+        DatasetLoader.Result ctx = DatasetLoader.load(root, new YoloFormat());
 
         assertEquals(List.of(new Unit("labels/train/a.txt", List.of("labels/train/a.txt", "images/train/a.png"))),
-                ctx.units);
-        assertEquals(1, ctx.sink.annotations().size());
+                ctx.units());
+        assertEquals(1, ctx.sink().annotations().size());
     }
 
     @Test
@@ -606,54 +601,4 @@ class YoloFormatTest {
         assertTrue(ImageIO.write(image, format, file.toFile()), "no ImageIO writer for " + format);
     }
 
-    /** A serial context that records the units it is given, to check what each unit depends on. */
-    private static final class RecordingContext implements ReadContext {
-
-        final List<Unit> units = new ArrayList<>();
-        final CollectingSink sink = new CollectingSink();
-        private final Path root;
-        private final FileListing files;
-
-        RecordingContext(Path root) throws IOException {
-            this.root = root;
-            this.files = DatasetLoader.list(root);
-        }
-
-        @Override
-        public Path root() {
-            return root;
-        }
-
-        @Override
-        public FileListing files() {
-            return files;
-        }
-
-        @Override
-        public DatasetSink sink() {
-            return sink;
-        }
-
-        @Override
-        public void parseUnits(List<Unit> parsed, UnitParser parser) throws IOException {
-            units.addAll(parsed);
-            for (Unit unit : parsed) {
-                parser.parse(unit, sink);
-            }
-        }
-
-        @Override
-        public ImageHeader header(String relativePath) {
-            try {
-                return ImageHeaders.read(root.resolve(relativePath));
-            } catch (IOException e) {
-                return null;
-            }
-        }
-
-        @Override
-        public Progress progress() {
-            return Progress.NONE;
-        }
-    }
 }

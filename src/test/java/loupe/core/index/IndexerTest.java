@@ -242,6 +242,99 @@ class IndexerTest {
         }
     }
 
+    @Test
+    void reparsesOnlyTheYoloLabelFileThatChanged() throws IOException {
+        Files.createDirectories(dataset.resolve("labels/train"));
+        Files.writeString(dataset.resolve("data.yaml"), "names: [cat, dog]\n");
+        for (int i = 0; i < 5; i++) {
+            TestImages.write(dataset.resolve("images/train/" + i + ".png"), 200, 100);
+            Files.writeString(dataset.resolve("labels/train/" + i + ".txt"), "0 0.5 0.5 0.5 0.2\n");
+        }
+        try (Catalog catalog = catalog()) {
+            IndexResult first = index(catalog);
+            assertEquals("yolo", first.format());
+            assertEquals(5, first.annotations());
+
+            Files.writeString(dataset.resolve("labels/train/3.txt"), "1 0.5 0.5 0.5 0.2\n1 0.25 0.25 0.1 0.1\n");
+            IndexResult second = index(catalog);
+            assertEquals(1, second.unitsParsed());
+            assertEquals(4, second.unitsReused());
+            assertEquals(0, second.headersRead());
+            assertEquals(6, second.annotations());
+            // The reused units kept their pixel boxes; the re-parsed one converted with the cached image size.
+            assertEquals(List.of(50.0, 40.0, 100.0, 20.0), catalog.query(
+                    "SELECT x, y, w, h FROM annotations WHERE image_path = 'images/train/0.png'",
+                    rs -> List.of(rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4))).get(0));
+            assertEquals(List.of(40.0, 20.0, 20.0, 10.0), catalog.query(
+                    "SELECT x, y, w, h FROM annotations WHERE image_path = 'images/train/3.png' AND w < 50",
+                    rs -> List.of(rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4))).get(0));
+            assertEquals(List.of(new DatasetStats.ClassCount(0, "cat", 4, 4), new DatasetStats.ClassCount(1, "dog", 2, 1)),
+                    Statistics.compute(catalog, null, 10).classes());
+        }
+    }
+
+    @Test
+    void keepsPolygonsInTheCatalog() throws IOException {
+        TestImages.write(dataset.resolve("images/a.jpg"), 100, 100);
+        Files.createDirectories(dataset.resolve("annotations"));
+        Files.writeString(dataset.resolve("annotations/instances_all.json"), "{\"images\":[{\"id\":1,"
+                + "\"file_name\":\"a.jpg\",\"width\":100,\"height\":100}],\"annotations\":[{\"id\":1,"
+                + "\"image_id\":1,\"category_id\":1,\"bbox\":[10,10,20,20],\"segmentation\":[[10,10,30,10,30.5,30]]}],"
+                + "\"categories\":[{\"id\":1,\"name\":\"x\"}]}");
+        try (Catalog catalog = catalog()) {
+            index(catalog);
+            byte[] blob = catalog.query("SELECT polygons FROM annotations", rs -> rs.getBytes(1)).get(0);
+            assertEquals(List.of(new loupe.core.model.Polygon(new double[] {10, 10, 30, 10, 30.5, 30})),
+                    Polygons.decode(blob));
+        }
+    }
+
+    @Test
+    void reportsFileThatVanishesDuringIndexing() throws IOException {
+        cleanCoco();
+        Path victim = dataset.resolve("images/train/c.png");
+        Progress deleteAfterListing = new Progress() {
+            @Override
+            public void update(String phase, long done, long total) {
+                if (phase.equals("scanning")) {
+                    try {
+                        Files.deleteIfExists(victim);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return false;
+            }
+        };
+        try (Catalog catalog = catalog()) {
+            new Indexer(IndexOptions.defaults()).index(catalog, dataset, deleteAfterListing);
+            List<String> kinds = catalog.query("SELECT kind FROM problems WHERE path = 'images/train/c.png' ORDER BY kind",
+                    rs -> rs.getString(1));
+            assertEquals(List.of("FILE_VANISHED", "MISSING_IMAGE"), kinds);
+        }
+    }
+
+    @Test
+    void reportsUnreadableFolderAndGoesOn() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeFalse("root".equals(System.getProperty("user.name")),
+                "root reads every folder");
+        cleanCoco();
+        Path locked = Files.createDirectories(dataset.resolve("images/locked"));
+        TestImages.write(locked.resolve("x.jpg"), 5, 5);
+        locked.toFile().setReadable(false);
+        try (Catalog catalog = catalog()) {
+            IndexResult result = index(catalog);
+            assertEquals(6, result.images());
+            assertEquals("PERMISSION_DENIED", problems(catalog).get("images/locked"));
+        } finally {
+            locked.toFile().setReadable(true);
+        }
+    }
+
     private static Map<String, String> problems(Catalog catalog) throws IOException {
         return new TreeMap<>(catalog.query("SELECT path, kind FROM problems", rs -> Map.entry(rs.getString(1),
                 rs.getString(2))).stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));

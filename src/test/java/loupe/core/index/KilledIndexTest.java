@@ -47,7 +47,7 @@ class KilledIndexTest {
             String line;
             while ((line = err.readLine()) != null) {
                 // Kill as soon as the run is past listing: headers are being read and staged.
-                if (line.startsWith("scanning") || line.startsWith("annotations")) {
+                if (line.startsWith("headers") || line.startsWith("annotations")) {
                     break;
                 }
             }

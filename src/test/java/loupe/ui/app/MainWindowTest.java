@@ -1,0 +1,206 @@
+package loupe.ui.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableView;
+import javafx.stage.Stage;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import loupe.core.index.CatalogLocation;
+import loupe.core.index.IndexOptions;
+import loupe.core.stats.DatasetStats.ClassCount;
+import loupe.core.task.Job;
+import loupe.core.task.Progress;
+import loupe.ui.app.MainViewModel.Status;
+import loupe.ui.fx.JobRunner;
+
+/** Smoke tests of the main window on a real (headless) stage: the nodes are there, filled and switched. */
+@Tag("ui")
+@ExtendWith(ApplicationExtension.class)
+class MainWindowTest {
+
+    @TempDir
+    static Path cache;
+
+    @TempDir
+    Path dataset;
+
+    private static String previousCacheDir;
+
+    private ExecutorService executor;
+    private MainViewModel model;
+    private Stage stage;
+
+    @BeforeAll
+    static void catalogsInTempDir() {
+        // The window uses the default catalog location; keep it out of ~/.cache.
+        previousCacheDir = System.getProperty("loupe.cache.dir");
+        System.setProperty("loupe.cache.dir", cache.toString());
+    }
+
+    @AfterAll
+    static void restoreCacheDir() {
+        if (previousCacheDir == null) {
+            System.clearProperty("loupe.cache.dir");
+        } else {
+            System.setProperty("loupe.cache.dir", previousCacheDir);
+        }
+    }
+
+    @Start
+    void start(Stage stage) {
+        this.stage = stage;
+        executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "loupe-index-test");
+            t.setDaemon(true);
+            return t;
+        });
+        model = new MainViewModel(executor);
+        stage.setScene(new MainWindow(model).scene());
+        stage.setWidth(1100);
+        stage.setHeight(700);
+        stage.show();
+    }
+
+    @AfterEach
+    void stopExecutor() throws InterruptedException {
+        executor.shutdown();
+        executor.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void showsTheEmptyStateBeforeAFolderIsOpened(FxRobot robot) {
+        assertTrue(robot.lookup("#emptyState").query().isVisible());
+        assertTrue(robot.lookup("#emptyOpenButton").queryAs(Button.class).isVisible());
+        assertFalse(robot.lookup("#datasetPane").query().isVisible());
+        assertFalse(robot.lookup("#cancelButton").query().isVisible());
+    }
+
+    @Test
+    void indexesAFolderAndShowsItsImagesAndClassCounts(FxRobot robot) throws Exception {
+        UiFixtures.yolo(dataset);
+        openAndWait(robot, dataset);
+
+        assertEquals(Status.LOADED, model.getStatus(), model.getMessage());
+        assertTrue(robot.lookup("#datasetPane").query().isVisible());
+        assertFalse(robot.lookup("#indexingPane").query().isVisible());
+        TableView<DatasetOverview.ImageRow> images = robot.lookup("#imageTable").queryTableView();
+        assertEquals(4, images.getItems().size());
+        // The rows are rendered, not only in the model.
+        Set<String> cells = cellTexts(robot, "#imageTable");
+        assertTrue(cells.containsAll(List.of("images/train/a.jpg", "images/val/d.jpg", "train", "val", "200")),
+                cells.toString());
+
+        TableView<ClassCount> classes = robot.lookup("#classTable").queryTableView();
+        assertEquals(List.of(new ClassCount(0, "car", 3, 2), new ClassCount(1, "tree", 2, 2),
+                new ClassCount(2, "person", 2, 2)), List.copyOf(classes.getItems()));
+        assertTrue(cellTexts(robot, "#classTable").containsAll(List.of("car", "tree", "person", "3")));
+        assertEquals("0 problems", robot.lookup("#problemCountLabel").queryAs(Label.class).getText());
+        assertEquals("YOLO \u00b7 4 images \u00b7 7 annotations \u00b7 3 classes",
+                robot.lookup("#summaryLabel").queryAs(Label.class).getText());
+        assertTrue(Files.list(cache.resolve("catalogs")).findAny().isPresent(),
+                "the catalog went to loupe.cache.dir, at " + CatalogLocation.defaultFor(dataset));
+    }
+
+    @Test
+    void showsTheSampleDatasetWithItsClassCounts(FxRobot robot) throws Exception {
+        openAndWait(robot, Path.of("assets", "sample"));
+
+        assertEquals(Status.LOADED, model.getStatus(), model.getMessage());
+        TableView<DatasetOverview.ImageRow> images = robot.lookup("#imageTable").queryTableView();
+        assertEquals(36, images.getItems().size());
+        assertEquals("images/train/scene_001.jpg", images.getItems().get(0).path());
+        assertTrue(cellTexts(robot, "#imageTable").containsAll(List.of("images/train/scene_001.jpg", "480", "360")));
+        assertEquals("Images (36)", robot.lookup("#imagesTitle").queryAs(Label.class).getText());
+        // assets/README.md: car 48 boxes in 31 images, tree 14 in 13, person 30 in 18.
+        assertTrue(cellTexts(robot, "#classTable").containsAll(List.of("car", "48", "31", "tree", "14", "13",
+                "person", "30", "18")), cellTexts(robot, "#classTable").toString());
+        assertEquals("0 problems", robot.lookup("#problemCountLabel").queryAs(Label.class).getText());
+    }
+
+    @Test
+    void showsAMessageInTheWindowWhenTheFolderHoldsNoDataset(FxRobot robot) throws Exception {
+        Files.writeString(dataset.resolve("readme.md"), "# not a dataset");
+        openAndWait(robot, dataset);
+
+        assertEquals(Status.FAILED, model.getStatus());
+        assertTrue(robot.lookup("#messagePane").query().isVisible());
+        assertEquals("Cannot open this folder", robot.lookup("#messageTitle").queryAs(Label.class).getText());
+        assertTrue(robot.lookup("#messageLabel").queryAs(Label.class).getText()
+                .startsWith("Loupe does not recognise a dataset"));
+        assertFalse(robot.lookup("#datasetPane").query().isVisible());
+    }
+
+    @Test
+    void cancelButtonShowsWhileIndexingAndStopsTheIndex(FxRobot robot) throws Exception {
+        UiFixtures.yolo(dataset);
+        // A runner that holds the job, so the window stays in "indexing" until the test lets it run.
+        List<Runnable> held = new ArrayList<>();
+        JobRunner holding = new JobRunner() {
+            @Override
+            public <V> void submit(Job<V> job, Progress progress, Callbacks<V> callbacks) {
+                held.add(() -> JobRunner.direct().submit(job, progress, callbacks));
+            }
+        };
+        MainViewModel heldModel = new MainViewModel(holding, IndexOptions.defaults().withThreads(2),
+                root -> cache.resolve("held.duckdb"));
+        robot.interact(() -> {
+            stage.setScene(new MainWindow(heldModel).scene());
+            heldModel.open(dataset);
+        });
+
+        assertTrue(robot.lookup("#indexingPane").query().isVisible());
+        assertTrue(robot.lookup("#cancelButton").query().isVisible());
+        robot.clickOn("#cancelButton");
+        robot.interact(() -> held.forEach(Runnable::run));
+
+        assertEquals(Status.CANCELLED, heldModel.getStatus());
+        assertEquals("Indexing cancelled", robot.lookup("#messageTitle").queryAs(Label.class).getText());
+        assertFalse(robot.lookup("#cancelButton").query().isVisible());
+    }
+
+    private void openAndWait(FxRobot robot, Path folder) throws TimeoutException {
+        robot.interact(() -> model.open(folder));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> onFx(() -> model.getStatus() != Status.INDEXING));
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    private static <T> T onFx(java.util.concurrent.Callable<T> read) throws ExecutionException, InterruptedException {
+        return WaitForAsyncUtils.asyncFx(read).get();
+    }
+
+    private static Set<String> cellTexts(FxRobot robot, String table) {
+        return robot.lookup(table).lookup(".table-cell").queryAll().stream()
+                .map(n -> ((TableCell<?, ?>) n).getText())
+                .filter(t -> t != null && !t.isEmpty())
+                .collect(Collectors.toSet());
+    }
+}
