@@ -90,6 +90,7 @@ fresh() {
 }
 
 report() {
+    echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RES/$1/machine.txt"
     "$PYTHON" "$HERE/report.py" "$RES" "$1" "$REPO/docs/PERFORMANCE.md"
 }
 
