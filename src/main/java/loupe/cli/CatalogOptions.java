@@ -17,8 +17,8 @@ final class CatalogOptions {
             description = "Worker threads for listing, headers and parsing (default: ${DEFAULT-VALUE}).")
     int threads = IndexOptions.defaultThreads();
 
-    @Option(names = "--format", paramLabel = "FORMAT",
-            description = "Dataset format instead of auto-detection: coco, yolo, voc, folders.")
+    @Option(names = {"--format", "--from"}, paramLabel = "FORMAT", completionCandidates = FormatIds.class,
+            description = "Dataset format instead of auto-detection: ${COMPLETION-CANDIDATES}.")
     String format;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
@@ -26,6 +26,14 @@ final class CatalogOptions {
 
     @Option(names = "--verbose", description = "Stack traces with errors.")
     boolean verbose;
+
+    /** The format ids, for help texts: picocli lists them where ${COMPLETION-CANDIDATES} stands. */
+    static final class FormatIds implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return loupe.core.formats.Formats.ids().iterator();
+        }
+    }
 
     Path catalogFor(Path root) {
         return catalog != null ? catalog : CatalogLocation.defaultFor(root);

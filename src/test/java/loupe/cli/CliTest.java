@@ -114,6 +114,29 @@ class CliTest {
     }
 
     @Test
+    void convertPrintsItsReportAsJson() throws Exception {
+        coco();
+        Path out = cache.resolve("yolo-out");
+        Run run = run("convert", dataset.toString(), out.toString(), "--to", "yolo", "--images", "symlink",
+                "--catalog", cache.resolve("c.duckdb").toString(), "--json", "-q");
+        assertEquals(0, run.code(), run.err());
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertEquals("coco", json.get("from").asText());
+        assertEquals("yolo", json.get("to").asText());
+        assertEquals(3, json.get("annotationsOut").asInt());
+        assertTrue(json.get("classIdsRemapped").asBoolean());
+        assertTrue(java.nio.file.Files.isSymbolicLink(out.resolve("images/train/a.jpg")));
+    }
+
+    @Test
+    void convertRejectsABadImageMode() {
+        coco();
+        Run run = run("convert", dataset.toString(), cache.resolve("o").toString(), "--to", "yolo", "--images", "move");
+        assertEquals(2, run.code());
+        assertTrue(run.err().contains("--images must be copy, link, symlink or none"), run.err());
+    }
+
+    @Test
     void usageErrorsExitWithTwo() {
         assertEquals(2, run("index").code());
         assertEquals(2, run("stats", "x", "--no-such-option").code());
@@ -121,7 +144,7 @@ class CliTest {
 
     @Test
     void everyCommandHasHelpAndTheToolHasAVersion() {
-        for (String command : new String[] {"index", "stats"}) {
+        for (String command : new String[] {"index", "stats", "convert", "list"}) {
             Run help = run(command, "--help");
             assertEquals(0, help.code());
             assertTrue(help.out().startsWith("Usage: loupe " + command), help.out());

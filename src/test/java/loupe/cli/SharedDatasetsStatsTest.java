@@ -45,6 +45,21 @@ class SharedDatasetsStatsTest {
         "datumaro/coco/coco_roboflow,                                coco,    2,      3,    3",
         "datumaro/coco/mmdet_coco,                                   coco,    2,      3,    3",
         "labelme/instance_segmentation/data_dataset_coco,            coco,    3,      12,   21",
+        "datumaro/cvat_xml/for_images/export_project,                cvat,    6,      12,   2",
+        "datumaro/cvat_xml/for_images/export_task,                   cvat,    2,      2,    2",
+        "datumaro/cvat_xml/for_video,                                cvat,    3,      0,    3",
+        "labelme/bbox_detection,                                     labelme, 3,      9,    20",
+        "labelme/instance_segmentation,                              labelme, 3,      16,   20",
+        "labelme/semantic_segmentation,                              labelme, 3,      16,   20",
+        "labelme/video_annotation,                                   labelme, 5,      15,   2",
+        "labelme/classification,                                     labelme, 2,      2,    2",
+        "labelme/primitives,                                         labelme, 1,      8,    7",
+        "labelme/tutorial,                                           labelme, 1,      4,    4",
+        "labelme,                                                    labelme, 18,     70,   20",
+        "datumaro/kitti/kitti_detection,                             kitti,   2,      5,    2",
+        "datumaro/kitti/kitti_3d,                                    kitti,   1,      3,    3",
+        "datumaro/open_images/v6,                                    openimages, 4,   2,    4",
+        "datumaro/open_images/v5,                                    openimages, 2,   0,    2",
     })
     void statsGiveTheTrueCounts(String sample, String format, int images, int annotations, int classes)
             throws Exception {

@@ -165,6 +165,9 @@ public final class ClassFoldersFormat implements DatasetFormat {
 
     /** JSON/XML/YAML anywhere, or a .txt that is a YOLO label (named like an image, or in a labels/ folder). */
     private static boolean isAnnotationFile(String path, Set<String> imageStems) {
+        if (DatasetPaths.isLoupeReport(path)) {
+            return false;
+        }
         String ext = DatasetPaths.extension(path);
         if (ANNOTATION_EXTENSIONS.contains(ext)) {
             return true;
@@ -186,6 +189,12 @@ public final class ClassFoldersFormat implements DatasetFormat {
             first.add(n);
         }
         return String.join(", ", first);
+    }
+
+    /** Writes {@code <split>/<class>/NAME}; see {@link ClassFoldersWriter} for which images fit and what is lost. */
+    @Override
+    public java.util.Optional<DatasetWriter> writer() {
+        return java.util.Optional.of(new ClassFoldersWriter());
     }
 
     @Override

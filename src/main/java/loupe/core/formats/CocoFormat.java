@@ -97,6 +97,11 @@ public final class CocoFormat implements DatasetFormat {
         return new CocoReader();
     }
 
+    @Override
+    public java.util.Optional<DatasetWriter> writer() {
+        return java.util.Optional.of(new CocoWriter());
+    }
+
     /** What a COCO file holds, best first; for one split only the files of the best kind present are read. */
     enum Kind {
         INSTANCES, KEYPOINTS, STUFF, LABELS, IMAGE_INFO,

@@ -29,4 +29,9 @@ public interface DatasetFormat {
     default boolean needsImageHeaders() {
         return false;
     }
+
+    /** A writer for this format, or empty when Loupe only reads it. */
+    default java.util.Optional<DatasetWriter> writer() {
+        return java.util.Optional.empty();
+    }
 }

@@ -14,6 +14,14 @@ public final class DatasetPaths {
     private DatasetPaths() {
     }
 
+    /** The report {@code loupe convert} writes into its output; never an annotation file. */
+    public static final String CONVERSION_REPORT = "loupe-conversion.json";
+
+    /** True for files Loupe itself writes into its outputs, which formats must not take for annotations. */
+    public static boolean isLoupeReport(String path) {
+        return fileName(path).equals(CONVERSION_REPORT);
+    }
+
     /** True when the file name has an image extension Loupe reads. */
     public static boolean isImage(String path) {
         return IMAGE_EXTENSIONS.contains(extension(path));

@@ -13,6 +13,13 @@ public final class Formats {
             new CocoFormat(),
             new YoloFormat(),
             new VocFormat(),
+            new CvatFormat(),
+            new LabelMeFormat(),
+            new TfodCsvFormat(),
+            new KittiFormat(),
+            new CreateMlFormat(),
+            new OpenImagesFormat(),
+            new CocoResultsFormat(),
             new ClassFoldersFormat());
 
     private Formats() {
@@ -28,6 +35,11 @@ public final class Formats {
 
     public static List<String> ids() {
         return ALL.stream().map(DatasetFormat::id).collect(Collectors.toList());
+    }
+
+    /** The ids of the formats Loupe can write. */
+    public static List<String> writableIds() {
+        return ALL.stream().filter(f -> f.writer().isPresent()).map(DatasetFormat::id).collect(Collectors.toList());
     }
 
     /** The chosen format and why. */

@@ -168,6 +168,12 @@ public final class VocFormat implements DatasetFormat {
         return VocFormat::read;
     }
 
+    /** Writes a devkit layout; see {@link VocWriter} for the layout, names and what VOC cannot hold. */
+    @Override
+    public java.util.Optional<DatasetWriter> writer() {
+        return java.util.Optional.of(new VocWriter());
+    }
+
     /** Where the image of one annotation file is looked for. */
     private record Target(String imageRoot, String imageFolder, String stem) {
     }

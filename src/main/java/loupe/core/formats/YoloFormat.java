@@ -47,6 +47,11 @@ public final class YoloFormat implements DatasetFormat {
     }
 
     @Override
+    public java.util.Optional<DatasetWriter> writer() {
+        return java.util.Optional.of(new YoloWriter());
+    }
+
+    @Override
     public String id() {
         return "yolo";
     }

@@ -191,6 +191,28 @@ public final class Catalog implements AutoCloseable {
         }
     }
 
+    /** Receives rows one at a time; may throw IOException to stop. */
+    @FunctionalInterface
+    public interface RowConsumer {
+        void accept(ResultSet row) throws SQLException, IOException;
+    }
+
+    /** Streams the rows of a read-only query without collecting them, for results too big to hold. */
+    public void forEachRow(String sql, RowConsumer consumer, Object... parameters) throws IOException {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                ps.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    consumer.accept(rs);
+                }
+            }
+        } catch (SQLException e) {
+            throw new CatalogException("catalog query failed", e);
+        }
+    }
+
     /** A single number from a query such as {@code SELECT count(*) FROM images}. */
     public long queryLong(String sql, Object... parameters) throws CatalogException {
         List<Long> rows = query(sql, rs -> rs.getLong(1), parameters);

@@ -1,0 +1,399 @@
+package loupe.core.formats;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import loupe.core.model.Annotation;
+import loupe.core.model.BoundingBox;
+import loupe.core.model.ClassLabel;
+import loupe.core.model.ImageItem;
+import loupe.core.model.Polygon;
+
+/**
+ * Writes COCO object detection / instance segmentation JSON: {@code annotations/instances_<split>.json} per
+ * split with the images in {@code images/<split>/NAME}; images without a split go to
+ * {@code annotations/instances.json} and {@code images/NAME}. A {@code file_name} is relative to its split's
+ * image folder (just {@code NAME}, which keeps sub-folders below the split folder), so COCO tools
+ * (pycocotools, Detectron2's {@code register_coco_instances}, mmdetection's {@code data_prefix}) are given
+ * {@code images/<split>} as the image root; {@link CocoReader} finds them there on its own.
+ *
+ * <p><b>Content.</b> Every file holds {@code info}, {@code licenses} (empty), all {@code categories},
+ * its {@code images} ({@code id}, {@code file_name}, {@code width}, {@code height}) and its
+ * {@code annotations}: {@code id}, {@code image_id}, {@code category_id}, {@code bbox} {@code [x, y, w, h]}
+ * in pixels as in the model, {@code area} (the source's {@code area} attribute when it is a number, else
+ * the polygons' area, else {@code w * h}), {@code iscrowd} 0/1, {@code segmentation} (the polygons as flat
+ * lists; {@code []} when there are none) and, when the annotation has other attributes, an
+ * {@code attributes} object (CVAT's COCO flavour; numbers and booleans are written as such, everything
+ * else as strings), which {@link CocoReader} reads back as attributes.
+ *
+ * <p><b>Ids.</b> Category ids are kept as in the source when every id is at least 1; otherwise (many COCO
+ * tools reserve 0 for the background: CVAT's import broke on fiftyone#4615 and supervision#2276 output) they
+ * are mapped in the order of the source ids to 1..N. The report holds the mapping of every class either
+ * way. Image ids are 1..M and annotation ids 1..N per file, in write order (images in path order).
+ *
+ * <p><b>Losses</b> (reported per kind): image-level labels (COCO instances needs a box: skipped),
+ * annotations of classes not in the class list (skipped), RLE masks (read as box + {@code segmentation=rle};
+ * written as the box only), source annotation ids that differ from the written ones, polygons with fewer
+ * than 3 points (dropped from the segmentation), non-finite coordinates (skipped), images of unknown size
+ * (written with width and height 0).
+ *
+ * <p><b>Memory.</b> The JSON is streamed with Jackson's generator: each split's file is written as its images
+ * arrive, its annotations go to a hidden part file beside it, which is appended and deleted when all images
+ * are written. Memory holds one image's annotations at a time, whatever the dataset's size.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class CocoWriter implements DatasetWriter {
+
+    /** A JSON number as the grammar defines it; such attribute text is written as a number, unchanged. */
+    private static final Pattern JSON_NUMBER = Pattern.compile("-?(?:0|[1-9]\\d*)(?:\\.\\d+)?(?:[eE][+-]?\\d+)?");
+    /** Characters not allowed in a file name on some system; a split name holding them is changed. */
+    private static final Pattern UNSAFE = Pattern.compile("[/\\\\:*?\"<>|\\p{Cntrl}]");
+
+    @Override
+    public void write(DatasetSource source, WriteTarget target) throws IOException {
+        ConversionReport report = target.report();
+        List<ClassLabel> classes = source.classes();
+        Map<Integer, Integer> ids = categoryIds(classes, report);
+        Map<String, SplitFile> files = new LinkedHashMap<>();
+        try {
+            long total = source.imageCount();
+            long[] done = {0};
+            source.forEachImage((image, annotations) -> {
+                target.progress().checkCancelled();
+                report.imageIn();
+                SplitFile file = files.get(image.split());
+                if (file == null) {
+                    file = new SplitFile(target, image.split(), classes, ids, report.from());
+                    files.put(image.split(), file);
+                }
+                String name = WriteTarget.imageName(image);
+                target.placeImage(image, file.imageFolder + name);
+                file.image(image, name, annotations, ids, report);
+                report.imageOut();
+                target.progress().update("writing", ++done[0], total);
+            });
+            if (files.isEmpty()) {
+                files.put(null, new SplitFile(target, null, classes, ids, report.from()));
+            }
+            for (SplitFile file : files.values()) {
+                file.finish();
+            }
+        } catch (IOException | RuntimeException e) {
+            // Failed or cancelled: close what is open and leave no part file behind (the caller's temporary
+            // output folder is deleted too, but a writer used on its own must be clean as well).
+            for (SplitFile file : files.values()) {
+                try {
+                    file.discard();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Source class id to written category id; fills the report's mapping for every class. */
+    private static Map<Integer, Integer> categoryIds(List<ClassLabel> classes, ConversionReport report) {
+        boolean keep = classes.stream().allMatch(c -> c.id() >= 1);
+        Map<Integer, Integer> ids = new HashMap<>();
+        for (int i = 0; i < classes.size(); i++) {
+            ClassLabel c = classes.get(i);
+            int written = keep ? c.id() : i + 1;
+            ids.put(c.id(), written);
+            report.mapping(c.id(), c.name(), written);
+            report.className(c.id(), c.name());
+        }
+        return ids;
+    }
+
+    /** One output JSON file: its images are written as they come, its annotations into a part file. */
+    private static final class SplitFile {
+
+        final String imageFolder;
+        private final Path part;
+        private final OutputStream out;
+        private final JsonGenerator document;
+        private final JsonGenerator annotations;
+        private int nextImageId = 1;
+        private long nextAnnotationId = 1;
+        private boolean finished;
+
+        SplitFile(WriteTarget target, String split, List<ClassLabel> classes, Map<Integer, Integer> ids,
+                  String from) throws IOException {
+            String safe = split == null ? null : UNSAFE.matcher(split).replaceAll("_");
+            if (safe != null && !safe.equals(split)) {
+                target.report().note("split '" + split + "' is written as '" + safe
+                        + "': its name has characters a file name cannot hold");
+            }
+            String base = safe == null ? "instances" : "instances_" + safe;
+            imageFolder = safe == null ? "images/" : "images/" + safe + "/";
+            Path json = target.file("annotations/" + base + ".json");
+            part = target.file("annotations/." + base + ".annotations.part");
+            if (Files.exists(json)) {
+                throw new IOException("two splits are both written as " + json.getFileName() + " (" + split
+                        + " and another one whose name differs only in characters a file name cannot hold)");
+            }
+            out = Files.newOutputStream(json);
+            document = CocoReader.JSON.createGenerator(out, JsonEncoding.UTF8);
+            OutputStream partOut = null;
+            try {
+                partOut = Files.newOutputStream(part);
+                annotations = CocoReader.JSON.createGenerator(partOut, JsonEncoding.UTF8);
+            } catch (IOException e) {
+                document.close();
+                if (partOut != null) {
+                    partOut.close();
+                }
+                Files.deleteIfExists(part);
+                throw e;
+            }
+            // Categories go before the images so that only the annotations need to wait in the part file.
+            document.writeStartObject();
+            document.writeObjectFieldStart("info");
+            document.writeStringField("description", "Written by Loupe" + (from == null ? "" : " from " + from));
+            document.writeEndObject();
+            document.writeArrayFieldStart("licenses");
+            document.writeEndArray();
+            document.writeArrayFieldStart("categories");
+            for (ClassLabel c : classes) {
+                document.writeStartObject();
+                document.writeNumberField("id", ids.get(c.id()));
+                document.writeStringField("name", c.name() == null ? String.valueOf(c.id()) : c.name());
+                document.writeStringField("supercategory", "");
+                document.writeEndObject();
+            }
+            document.writeEndArray();
+            document.writeArrayFieldStart("images");
+            annotations.writeStartArray();
+        }
+
+        void image(ImageItem image, String name, List<Annotation> anns, Map<Integer, Integer> ids,
+                   ConversionReport report) throws IOException {
+            int imageId = nextImageId++;
+            if (image.width() <= 0 || image.height() <= 0) {
+                report.loss("image size unknown", "width and height written as 0 (the image file is missing"
+                        + " or unreadable and the source declares no size)");
+            }
+            document.writeStartObject();
+            document.writeNumberField("id", imageId);
+            document.writeStringField("file_name", name);
+            document.writeNumberField("width", Math.max(0, image.width()));
+            document.writeNumberField("height", Math.max(0, image.height()));
+            document.writeEndObject();
+            for (Annotation a : anns) {
+                report.annotationIn(a.classId());
+                Integer categoryId = ids.get(a.classId());
+                if (categoryId == null) {
+                    report.loss("unknown class id", "annotation skipped: its class is not in the class list");
+                    continue;
+                }
+                BoundingBox box = a.box();
+                if (box == null && !a.polygons().isEmpty()) {
+                    box = bounds(a.polygons());
+                }
+                if (box == null) {
+                    report.loss("image-level label", "skipped: COCO instances needs a box");
+                    continue;
+                }
+                if (!finite(box)) {
+                    report.loss("non-finite coordinates", "annotation skipped: its box is not four finite numbers");
+                    continue;
+                }
+                annotation(a, imageId, categoryId, box, report);
+                report.annotationOut(a.classId());
+            }
+        }
+
+        private void annotation(Annotation a, int imageId, int categoryId, BoundingBox box, ConversionReport report)
+                throws IOException {
+            long id = nextAnnotationId++;
+            Map<String, String> attributes = new TreeMap<>(a.attributes());
+            String sourceId = attributes.remove("id");
+            if (sourceId != null && !sourceId.equals(Long.toString(id))) {
+                report.loss("annotation id", "renumbered: COCO ids are written 1..N per file in write order");
+            }
+            String segmentation = attributes.remove("segmentation");
+            if ("rle".equals(segmentation)) {
+                report.loss("RLE mask", "written as its box only (Loupe keeps no RLE masks)");
+            } else if (segmentation != null) {
+                report.loss("attribute 'segmentation'", "dropped: COCO's segmentation field holds the polygons");
+            }
+            String crowdText = attributes.remove("iscrowd");
+            if (crowdText != null && truthy(crowdText) != a.crowd()) {
+                report.loss("attribute 'iscrowd'", "dropped: iscrowd is written from the annotation's crowd flag");
+            }
+            String areaText = attributes.remove("area");
+            List<Polygon> polygons = new ArrayList<>(a.polygons().size());
+            for (Polygon polygon : a.polygons()) {
+                if (polygon.size() < 3) {
+                    report.loss("degenerate polygon", "dropped from the segmentation: COCO polygons need at least"
+                            + " 3 points (the box is kept)");
+                } else if (!finite(polygon.points())) {
+                    report.loss("non-finite coordinates", "polygon dropped from the segmentation (the box is kept)");
+                } else {
+                    polygons.add(polygon);
+                }
+            }
+
+            annotations.writeStartObject();
+            annotations.writeNumberField("id", id);
+            annotations.writeNumberField("image_id", imageId);
+            annotations.writeNumberField("category_id", categoryId);
+            annotations.writeArrayFieldStart("bbox");
+            number(annotations, box.x());
+            number(annotations, box.y());
+            number(annotations, box.width());
+            number(annotations, box.height());
+            annotations.writeEndArray();
+            annotations.writeFieldName("area");
+            area(areaText, polygons, box, report);
+            annotations.writeNumberField("iscrowd", a.crowd() ? 1 : 0);
+            // NOTE: an empty list rather than no key: CVAT and datumaro write [] for box-only objects, and
+            // tools that index ann["segmentation"] directly (older Detectron2, pycocotools' showAnns) need the key.
+            annotations.writeArrayFieldStart("segmentation");
+            for (Polygon polygon : polygons) {
+                annotations.writeStartArray();
+                for (double v : polygon.points()) {
+                    number(annotations, v);
+                }
+                annotations.writeEndArray();
+            }
+            annotations.writeEndArray();
+            if (!attributes.isEmpty()) {
+                annotations.writeObjectFieldStart("attributes");
+                for (Map.Entry<String, String> e : attributes.entrySet()) {
+                    annotations.writeFieldName(e.getKey());
+                    scalar(annotations, e.getValue());
+                }
+                annotations.writeEndObject();
+            }
+            annotations.writeEndObject();
+        }
+
+        /** The source's area when it is a number (written as it was), else the polygons' area, else w * h. */
+        private void area(String text, List<Polygon> polygons, BoundingBox box, ConversionReport report)
+                throws IOException {
+            if (text != null) {
+                String trimmed = text.trim();
+                if (JSON_NUMBER.matcher(trimmed).matches() && Double.isFinite(Double.parseDouble(trimmed))) {
+                    annotations.writeNumber(trimmed);
+                    return;
+                }
+                report.loss("attribute 'area'", "not a number; the area was computed instead");
+            }
+            double area = 0;
+            for (Polygon polygon : polygons) {
+                area += shoelace(polygon.points());
+            }
+            number(annotations, area > 0 && Double.isFinite(area) ? area : Math.abs(box.area()));
+        }
+
+        /** Closes the images, appends the part file's annotations and the end of the object. */
+        void finish() throws IOException {
+            annotations.writeEndArray();
+            annotations.close();
+            document.writeEndArray();
+            document.writeFieldName("annotations");
+            // An empty raw value makes the generator write the ':' and count the value as written; the array
+            // itself is copied byte for byte from the part file, which never passes through memory whole.
+            document.writeRawValue("");
+            document.flush();
+            Files.copy(part, out);
+            document.writeEndObject();
+            document.close();
+            Files.delete(part);
+            finished = true;
+        }
+
+        /** After a failure: closes what is open and deletes the part file. Does nothing once finished. */
+        void discard() throws IOException {
+            if (finished) {
+                return;
+            }
+            try {
+                annotations.close();
+                document.close();
+            } finally {
+                Files.deleteIfExists(part);
+            }
+        }
+    }
+
+    /** Writes a double compactly: integral values without ".0", others in the shortest exact form. */
+    private static void number(JsonGenerator g, double v) throws IOException {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            g.writeNumber((long) v);
+        } else {
+            g.writeNumber(v);
+        }
+    }
+
+    /** An attribute value: JSON numbers and booleans as such (their text reads back unchanged), else a string. */
+    private static void scalar(JsonGenerator g, String value) throws IOException {
+        if (value.equals("true") || value.equals("false")) {
+            g.writeBoolean(value.equals("true"));
+        } else if (JSON_NUMBER.matcher(value).matches()) {
+            g.writeNumber(value);
+        } else {
+            g.writeString(value);
+        }
+    }
+
+    private static boolean truthy(String s) {
+        String t = s.trim();
+        return !(t.isEmpty() || t.equals("0") || t.equalsIgnoreCase("false") || t.equals("0.0"));
+    }
+
+    /** The absolute area of a simple polygon (shoelace formula). */
+    static double shoelace(double[] p) {
+        double twice = 0;
+        int n = p.length / 2;
+        for (int i = 0; i < n; i++) {
+            int j = (i + 1) % n;
+            twice += p[2 * i] * p[2 * j + 1] - p[2 * j] * p[2 * i + 1];
+        }
+        return Math.abs(twice) / 2;
+    }
+
+    private static boolean finite(BoundingBox b) {
+        return Double.isFinite(b.x()) && Double.isFinite(b.y()) && Double.isFinite(b.width())
+                && Double.isFinite(b.height());
+    }
+
+    private static boolean finite(double[] values) {
+        for (double v : values) {
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static BoundingBox bounds(List<Polygon> polygons) {
+        double minX = Double.POSITIVE_INFINITY, minY = Double.POSITIVE_INFINITY;
+        double maxX = Double.NEGATIVE_INFINITY, maxY = Double.NEGATIVE_INFINITY;
+        for (Polygon polygon : polygons) {
+            BoundingBox b = polygon.bounds();
+            if (b != null) {
+                minX = Math.min(minX, b.x());
+                minY = Math.min(minY, b.y());
+                maxX = Math.max(maxX, b.maxX());
+                maxY = Math.max(maxY, b.maxY());
+            }
+        }
+        return minX > maxX ? null : BoundingBox.fromCorners(minX, minY, maxX, maxY);
+    }
+}

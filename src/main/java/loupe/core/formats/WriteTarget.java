@@ -1,0 +1,125 @@
+package loupe.core.formats;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+
+import loupe.core.model.ImageItem;
+import loupe.core.task.Progress;
+
+/**
+ * Where a {@link DatasetWriter} writes: an empty folder (renamed into place by the caller when the write
+ * succeeds), how to bring the images along, the report to fill and the progress to update. Paths given to
+ * it are relative to the output and may not escape it.
+ */
+public final class WriteTarget {
+
+    private final Path root;
+    private final Path sourceRoot;
+    private final ImageMode imageMode;
+    private final ConversionReport report;
+    private final Progress progress;
+
+    public WriteTarget(Path root, Path sourceRoot, ImageMode imageMode, ConversionReport report, Progress progress) {
+        this.root = root.toAbsolutePath().normalize();
+        this.sourceRoot = sourceRoot.toAbsolutePath().normalize();
+        this.imageMode = imageMode;
+        this.report = report;
+        this.progress = progress;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public ImageMode imageMode() {
+        return imageMode;
+    }
+
+    public ConversionReport report() {
+        return report;
+    }
+
+    public Progress progress() {
+        return progress;
+    }
+
+    /** The output path for a relative name, with its parent folders created. Rejects names escaping the output. */
+    public Path file(String relative) throws IOException {
+        String normal = DatasetPaths.resolve("", relative);
+        if (normal == null) {
+            throw new IOException("refusing to write outside the output folder: " + relative);
+        }
+        Path path = root.resolve(normal);
+        Files.createDirectories(path.getParent());
+        return path;
+    }
+
+    /** A UTF-8 writer for a relative output file. */
+    public BufferedWriter writer(String relative) throws IOException {
+        return Files.newBufferedWriter(file(relative), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Brings a source image to {@code relative} in the output as the image mode says. A missing source image
+     * is not an error: it is counted in the report and the annotations still refer to it.
+     */
+    public void placeImage(ImageItem image, String relative) throws IOException {
+        if (imageMode == ImageMode.NONE) {
+            return;
+        }
+        Path source = sourceRoot.resolve(image.path());
+        if (!Files.isRegularFile(source)) {
+            report.loss("missing image", "not copied: the source file does not exist");
+            return;
+        }
+        Path target = file(relative);
+        try {
+            switch (imageMode) {
+                case COPY -> Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+                case SYMLINK -> Files.createSymbolicLink(target, source);
+                case LINK -> {
+                    try {
+                        Files.createLink(target, source);
+                    } catch (IOException | UnsupportedOperationException e) {
+                        Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+                        report.loss("hard link impossible", "copied instead (" + e.getClass().getSimpleName() + ")");
+                    }
+                }
+                default -> throw new IllegalStateException(imageMode.toString());
+            }
+        } catch (FileAlreadyExistsException e) {
+            throw new IOException("two source images map to the same output file " + relative
+                    + "; rename one of them", e);
+        }
+    }
+
+    /**
+     * The file name an image gets under a format's image folder: the source path without a leading image
+     * folder ({@code images/}, {@code JPEGImages/}, {@code Images/}) and without a leading split folder,
+     * so {@code images/train/a.jpg} in split train becomes {@code a.jpg} and sub-folders below are kept.
+     */
+    public static String imageName(ImageItem image) {
+        String path = image.path();
+        for (int pass = 0; pass < 2; pass++) {
+            int slash = path.indexOf('/');
+            if (slash < 0) {
+                break;
+            }
+            String first = path.substring(0, slash).toLowerCase(Locale.ROOT);
+            String split = image.split() == null ? null : image.split().toLowerCase(Locale.ROOT);
+            if (first.equals("images") || first.equals("jpegimages") || first.equals("imgs")
+                    || (split != null && (first.equals(split) || first.startsWith(split) && first.substring(split.length()).matches("\\d+")))) {
+                path = path.substring(slash + 1);
+            } else {
+                break;
+            }
+        }
+        return path;
+    }
+}

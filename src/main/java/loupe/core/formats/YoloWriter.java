@@ -1,0 +1,243 @@
+package loupe.core.formats;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+import loupe.core.model.Annotation;
+import loupe.core.model.BoundingBox;
+import loupe.core.model.ClassLabel;
+
+/**
+ * Writes the Ultralytics YOLO layout: {@code images/<split>/NAME}, {@code labels/<split>/STEM.txt} and
+ * {@code data.yaml} with the splits and the class names. Coordinates are normalised to the image size and
+ * clipped to [0, 1] (reported).
+ *
+ * <p>Detection or segmentation: when every box of the source has a polygon, each object is written as a
+ * segmentation line {@code class x1 y1 x2 y2 ...}, so no polygon is flattened (Ultralytics trains detection
+ * from such lines too, taking their bounds); otherwise every object is a detection line
+ * {@code class cx cy w h} and the polygons are reported as kept as boxes. A line holds one polygon: an object
+ * made of several polygons keeps its largest (reported). Mixing both kinds of line in one dataset is avoided
+ * on purpose: Ultralytics then reads box lines as degenerate polygons.
+ *
+ * <p>YOLO class ids are the positions 0..N-1 in {@code names}. When the source's ids are exactly 0..N-1 they
+ * are kept; otherwise they are mapped in the order of the source id, and the report lists the mapping.
+ * What YOLO detection cannot hold is reported per kind: polygons (kept as their box), crowd flags,
+ * attributes (per key), image-level labels, boxes outside the image (clipped), boxes of images whose size is
+ * unknown (skipped).
+ */
+final class YoloWriter implements DatasetWriter {
+
+    @Override
+    public void write(DatasetSource source, WriteTarget target) throws IOException {
+        ConversionReport report = target.report();
+        List<ClassLabel> classes = source.classes();
+        Map<Integer, Integer> ids = new HashMap<>();
+        boolean contiguous = true;
+        for (int i = 0; i < classes.size(); i++) {
+            contiguous &= classes.get(i).id() == i;
+        }
+        for (int i = 0; i < classes.size(); i++) {
+            ClassLabel c = classes.get(i);
+            int written = contiguous ? c.id() : i;
+            ids.put(c.id(), written);
+            report.mapping(c.id(), c.name(), written);
+            report.className(c.id(), c.name());
+        }
+        DatasetSource.ShapeCounts shapes = source.shapeCounts();
+        boolean segment = shapes.withBoxAndPolygons() > 0 && shapes.withBoxAndPolygons() == shapes.withBox();
+        if (segment) {
+            report.note("every object has a polygon: written as YOLO segmentation lines");
+        }
+        TreeSet<String> splits = new TreeSet<>();
+        boolean[] unsplit = {false};
+        long total = source.imageCount();
+        long[] done = {0};
+        StringBuilder line = new StringBuilder(64);
+        source.forEachImage((image, annotations) -> {
+            target.progress().checkCancelled();
+            report.imageIn();
+            String split = image.split();
+            if (split == null) {
+                unsplit[0] = true;
+            } else {
+                splits.add(split);
+            }
+            String folder = split == null ? "" : split + "/";
+            String name = WriteTarget.imageName(image);
+            target.placeImage(image, "images/" + folder + name);
+            try (BufferedWriter out = target.writer("labels/" + folder + DatasetPaths.stripExtension(name) + ".txt")) {
+                for (Annotation a : annotations) {
+                    report.annotationIn(a.classId());
+                    Integer id = ids.get(a.classId());
+                    if (id == null) {
+                        report.loss("unknown class id", "annotation skipped: its class is not in the class list");
+                        continue;
+                    }
+                    if (a.box() == null) {
+                        report.loss("image-level label", "skipped: YOLO detection has boxes only");
+                        continue;
+                    }
+                    if (image.width() <= 0 || image.height() <= 0) {
+                        report.loss("image size unknown", "box skipped: YOLO coordinates are fractions of the size");
+                        continue;
+                    }
+                    if (segment) {
+                        line.setLength(0);
+                        line.append(id);
+                        if (!polygonLine(line, a, image.width(), image.height(), report)) {
+                            report.loss("polygon outside the image", "skipped: nothing of it lies inside the image");
+                            continue;
+                        }
+                        out.append(line.append('\n'));
+                        lossesOtherThanShape(a, report);
+                        report.annotationOut(a.classId());
+                        continue;
+                    }
+                    if (!a.polygons().isEmpty()) {
+                        report.loss("polygon", "kept as its box only (YOLO detection: not every object has one)");
+                    }
+                    lossesOtherThanShape(a, report);
+                    BoundingBox b = clip(a.box(), image.width(), image.height(), report);
+                    if (b == null) {
+                        report.loss("box outside the image", "skipped: nothing of it lies inside the image");
+                        continue;
+                    }
+                    line.setLength(0);
+                    line.append(id).append(' ');
+                    Numbers.append(line, (b.x() + b.width() / 2) / image.width(), 9).append(' ');
+                    Numbers.append(line, (b.y() + b.height() / 2) / image.height(), 9).append(' ');
+                    Numbers.append(line, b.width() / image.width(), 9).append(' ');
+                    Numbers.append(line, b.height() / image.height(), 9).append('\n');
+                    out.append(line);
+                    report.annotationOut(a.classId());
+                }
+            }
+            report.imageOut();
+            target.progress().update("writing", ++done[0], total);
+        });
+        writeDataYaml(target, classes, ids, splits, unsplit[0]);
+    }
+
+    private static void lossesOtherThanShape(Annotation a, ConversionReport report) {
+        if (a.crowd()) {
+            report.loss("crowd flag", "dropped; the region is written as an ordinary object");
+        }
+        for (String key : a.attributes().keySet()) {
+            report.loss("attribute '" + key + "'", "dropped: YOLO has no attributes");
+        }
+    }
+
+    /**
+     * Appends the largest polygon's points, normalised and clipped to [0, 1]. False when it has fewer than
+     * three points or lies wholly outside the image.
+     */
+    private static boolean polygonLine(StringBuilder line, Annotation a, int width, int height,
+                                       ConversionReport report) {
+        double[] best = null;
+        double bestArea = -1;
+        for (var polygon : a.polygons()) {
+            double area = Math.abs(shoelace(polygon.points()));
+            if (area > bestArea) {
+                bestArea = area;
+                best = polygon.points();
+            }
+        }
+        if (a.polygons().size() > 1) {
+            report.loss("polygon part", "object of several polygons: only the largest is written (one per line)");
+        }
+        if (best == null || best.length < 6) {
+            return false;
+        }
+        boolean clipped = false;
+        boolean inside = false;
+        for (int i = 0; i < best.length; i += 2) {
+            double x = best[i] / width;
+            double y = best[i + 1] / height;
+            double cx = Math.min(1, Math.max(0, x));
+            double cy = Math.min(1, Math.max(0, y));
+            clipped |= cx != x || cy != y;
+            inside |= cx == x && cy == y;
+            line.append(' ');
+            Numbers.append(line, cx, 9).append(' ');
+            Numbers.append(line, cy, 9);
+        }
+        if (clipped) {
+            report.loss("polygon outside the image", "points clipped to the image (YOLO coordinates lie in [0, 1])");
+        }
+        return inside || !clipped;
+    }
+
+    private static double shoelace(double[] p) {
+        double sum = 0;
+        for (int i = 0; i < p.length; i += 2) {
+            int j = (i + 2) % p.length;
+            sum += p[i] * p[j + 1] - p[j] * p[i + 1];
+        }
+        return sum / 2;
+    }
+
+    /** Clips to the image; null when nothing is left. Reports a clip when the box changed. */
+    private static BoundingBox clip(BoundingBox b, int width, int height, ConversionReport report) {
+        double x1 = Math.max(0, b.x());
+        double y1 = Math.max(0, b.y());
+        double x2 = Math.min(width, b.maxX());
+        double y2 = Math.min(height, b.maxY());
+        if (x2 <= x1 || y2 <= y1) {
+            return b.width() <= 0 || b.height() <= 0 ? b : null;
+        }
+        if (x1 != b.x() || y1 != b.y() || x2 != b.maxX() || y2 != b.maxY()) {
+            report.loss("box outside the image", "clipped to the image (YOLO coordinates lie in [0, 1])");
+            return BoundingBox.fromCorners(x1, y1, x2, y2);
+        }
+        return b;
+    }
+
+    private static void writeDataYaml(WriteTarget target, List<ClassLabel> classes, Map<Integer, Integer> ids,
+                                      TreeSet<String> splits, boolean unsplit) throws IOException {
+        // NOTE: no "path:" key. Ultralytics resolves a relative path against its own datasets folder, and
+        // without the key it uses the folder of data.yaml, which is what a copied dataset needs.
+        StringBuilder yaml = new StringBuilder("# Written by Loupe\n");
+        if (splits.isEmpty() || unsplit) {
+            if (!splits.isEmpty()) {
+                target.report().note("images without a split are in images/ directly; data.yaml's train lists them");
+            }
+            yaml.append("train: images\nval: images\n");
+        } else {
+            String train = splits.contains("train") ? "train" : splits.first();
+            String val = splits.contains("val") ? "val" : splits.contains("valid") ? "valid" : train;
+            yaml.append("train: images/").append(train).append('\n');
+            yaml.append("val: images/").append(val).append('\n');
+            for (String split : splits) {
+                if (!split.equals(train) && !split.equals(val)) {
+                    yaml.append(split.equals("test") ? "test" : quote(split)).append(": images/").append(split).append('\n');
+                }
+            }
+        }
+        yaml.append("nc: ").append(classes.size()).append("\nnames:\n");
+        for (ClassLabel c : classes) {
+            yaml.append("  ").append(ids.get(c.id())).append(": ").append(quote(c.name())).append('\n');
+        }
+        try (BufferedWriter out = target.writer("data.yaml")) {
+            out.append(yaml);
+        }
+    }
+
+    /** A YAML double-quoted scalar (JSON escaping is valid YAML). */
+    static String quote(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : (s == null ? "" : s).toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\t' -> sb.append("\\t");
+                default -> sb.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+            }
+        }
+        return sb.append('"').toString();
+    }
+}
