@@ -49,17 +49,30 @@ gen() {
     fi
 }
 
-# hf OUT LABEL CMD [LABEL CMD ...]: hyperfine with the given labels; extra options in the HF array
+# hf OUT LABEL CMD [LABEL CMD ...]: time the commands side by side. RUNS rounds of `hyperfine --runs 1`
+# over all of them (the first round with --warmup 1), so the runs interleave (A B C A B C ...) and every
+# command sees the same drift in machine load; report.py takes the median over the rounds.
+# PREP[label] is a command run before each run of that command only (hyperfine --prepare per command).
+declare -A PREP=()
 hf() {
     local out=$1; shift
-    local args=()
+    local args=() preps=() any=0 p i
     : > "$out.cmds.tsv"
     while [ $# -gt 0 ]; do
         args+=(-n "$1" "$2")
-        printf '%s\t%s\n' "$1" "$2" >> "$out.cmds.tsv"
+        p=${PREP[$1]:-}
+        [ -z "$p" ] || any=1
+        preps+=(--prepare "${p:-true}")
+        printf '%s\t%s\t%s\n' "$1" "$2" "$p" >> "$out.cmds.tsv"
         shift 2
     done
-    hyperfine --style basic --warmup 1 --runs "$RUNS" "${HF[@]}" --export-json "$out.json" "${args[@]}" >&2
+    [ $any = 1 ] || preps=()
+    rm -f "$out".r*.json
+    for i in $(seq "$RUNS"); do
+        local warm=()
+        [ "$i" != 1 ] || warm=(--warmup 1)
+        hyperfine --style basic "${warm[@]}" --runs 1 "${preps[@]}" --export-json "$out.r$i.json" "${args[@]}" >&2
+    done
 }
 
 # mem DIR LABEL CMD [STDOUT_FILE]: one more run under /usr/bin/time: "label  seconds  peak RSS KB"
@@ -67,7 +80,7 @@ mem() {
     local dir=$1 label=$2 cmd=$3 out=${4:-/dev/null}
     /usr/bin/time -f '%e %M' -o "$dir/time.tmp" bash -c "$cmd" > "$out"
     printf '%s\t%s\t%s\n' "$label" "$(cut -d' ' -f1 "$dir/time.tmp")" "$(cut -d' ' -f2 "$dir/time.tmp")" >> "$dir/rss.tsv"
-    printf '%s\t%s\n' "$label" "$cmd" >> "$dir/rss.cmds.tsv"
+    printf '%s\t%s\n' "$label" "$cmd" >> "$dir/rss-commands.tsv"
     rm -f "$dir/time.tmp"
 }
 
@@ -94,26 +107,24 @@ report() {
     "$PYTHON" "$HERE/report.py" "$RES" "$1" "$REPO/docs/PERFORMANCE.md"
 }
 
+# Inside the timed commands, Loupe's own report goes to a log beside the results: stderr "N files in M ms"
+# for list, `index --json` (phase times) for index, the Python references' json/header split. report.py
+# drops each log's first entry (the warm-up run) and takes medians, so these come from the timed runs.
+
 bench_listing() {
     local X=$DATA/stub1m R=$RES/listing
     gen stub1m --stub-files 1000000 --stub-folders 1000 --nested-depth 2
     fresh "$R"
     log "listing: 1M files in 1,000 folders"
-    HF=()
+    PREP=()
     hf "$R/listing" \
         "fdfind -t f | wc -l" "fdfind -t f . $X | wc -l" \
         "find -type f | wc -l" "find $X -type f | wc -l" \
         "find -printf size (stat)" "find $X -type f -printf '%s %p\n' | wc -l" \
-        "loupe list --count" "$LOUPE list $X --count" \
-        "loupe list --count --stat" "$LOUPE list $X --count --stat" \
+        "loupe list --count" "$LOUPE list $X --count 2>> $R/log-count.txt" \
+        "loupe list --count --stat" "$LOUPE list $X --count --stat 2>> $R/log-stat.txt" \
         "loupe list | wc -l" "$LOUPE list $X | wc -l" \
         "JVM start-up (loupe --version)" "$LOUPE --version"
-    # the time Loupe measures itself ("N files in M ms", stderr): listing without JVM start-up
-    for mode in "" "--stat"; do
-        for _ in $(seq "$RUNS"); do
-            $LOUPE list "$X" --count $mode 2>&1 >/dev/null | sed -n "s/.* files in \([0-9]*\) ms/loupe list --count $mode\t\1/p" >> "$R/inproc.tsv"
-        done
-    done
     mem "$R" "fdfind -t f | wc -l" "fdfind -t f . $X | wc -l"
     mem "$R" "find -printf size (stat)" "find $X -type f -printf '%s %p\n' | wc -l"
     mem "$R" "loupe list --count" "$LOUPE list $X --count"
@@ -126,20 +137,13 @@ bench_headers() {
     gen ds20k --images 20000 --classes 80 --format coco --defects
     fresh "$R"
     log "headers: 20,000-image COCO dataset"
-    HF=(--prepare "rm -f $C $C.wal")
-    hf "$R/index" "loupe index (fresh catalog)" "$LOUPE index $X --catalog $C -q"
-    HF=(-i)   # the truncated JPEG makes vipsheader exit 1
-    hf "$R/refs" \
-        "PIL Image.open().size" "$PYTHON $HERE/headers_ref.py pil $X" \
-        "pure-Python SOF parser" "$PYTHON $HERE/headers_ref.py sof $X" \
+    PREP=(["loupe index (fresh catalog)"]="rm -f $C $C.wal")
+    hf "$R/headers" \
+        "loupe index (fresh catalog)" "$LOUPE index $X --catalog $C -q --json >> $R/log-index.json" \
+        "PIL Image.open().size" "$PYTHON $HERE/headers_ref.py pil $X 2>> $R/log-pil.txt" \
+        "pure-Python SOF parser" "$PYTHON $HERE/headers_ref.py sof $X 2>> $R/log-sof.txt" \
         "vipsheader (xargs)" "find $X/images -name '*.jpg' -print0 | xargs -0 vipsheader > /dev/null"
-    for m in pil sof; do
-        for _ in $(seq "$RUNS"); do
-            "$PYTHON" "$HERE/headers_ref.py" $m "$X" 2>&1 >/dev/null | sed -n "s/^\(.*\): json \([0-9]*\) ms, headers \([0-9]*\) ms.*/\1\t\2\t\3/p" >> "$R/inproc.tsv"
-        done
-    done
-    rm -f "$C" "$C.wal"
-    mem "$R" "loupe index (fresh catalog)" "$LOUPE index $X --catalog $C -q --json" "$R/phases-index.json"
+    mem "$R" "loupe index (fresh catalog)" "rm -f $C $C.wal; $LOUPE index $X --catalog $C -q"
     mem "$R" "PIL Image.open().size" "$PYTHON $HERE/headers_ref.py pil $X"
     mem "$R" "pure-Python SOF parser" "$PYTHON $HERE/headers_ref.py sof $X"
     "$PYTHON" "$HERE/check_counts.py" --data "$DATA" --catalogs "$CAT" --jar "$JAR" --formats "" --check "$X" \
@@ -162,13 +166,12 @@ bench_coco() {
         local name
         name=$(basename "$X")
         log "coco: $name"
-        HF=(--prepare "rm -f $C $C.wal")
+        PREP=(["loupe index -Xmx1g (fresh catalog)"]="rm -f $C $C.wal")
         hf "$R/$name" \
-            "loupe index -Xmx1g (fresh catalog)" "java -Xmx1g -jar $JAR index $X --catalog $C -q" \
-            "python json.load + createIndex" "$PYTHON $HERE/coco_index.py $X"
-        rm -f "$C" "$C.wal"
-        mem "$R" "$name: loupe index -Xmx1g (fresh catalog)" "java -Xmx1g -jar $JAR index $X --catalog $C -q --json" "$R/phases-$name.json"
-        mem "$R" "$name: python json.load + createIndex" "$PYTHON $HERE/coco_index.py $X" "$R/python-$name.txt"
+            "loupe index -Xmx1g (fresh catalog)" "java -Xmx1g -jar $JAR index $X --catalog $C -q --json >> $R/log-$name.json" \
+            "python json.load + createIndex" "$PYTHON $HERE/coco_index.py $X >> $R/log-$name-python.txt 2>&1"
+        mem "$R" "$name: loupe index -Xmx1g (fresh catalog)" "rm -f $C $C.wal; java -Xmx1g -jar $JAR index $X --catalog $C -q"
+        mem "$R" "$name: python json.load + createIndex" "$PYTHON $HERE/coco_index.py $X"
         du -b "$X"/annotations/*.json | awk '{s += $1} END {print s}' > "$R/bytes-$name.txt"
     done
     report coco
@@ -182,21 +185,23 @@ bench_reopen() {
     fi
     fresh "$R"
     log "reopen: 1M hard-linked images"
-    HF=(--prepare "rm -f $C1 $C1.wal")
-    hf "$R/first" "first index (fresh catalog)" "$LOUPE index $X --catalog $C1 -q"
     rm -f "$C" "$C.wal"
-    mem "$R" "first index (fresh catalog)" "$LOUPE index $X --catalog $C -q --json" "$R/phases-first.json"
-    HF=()
-    hf "$R/warm" \
+    mem "$R" "first index (fresh catalog)" "$LOUPE index $X --catalog $C -q"
+    # a round: first index (own catalog), then on the indexed catalog: stats, re-index with nothing
+    # changed, a bare stat walk, re-index after touching 1,000 files (which the next round's re-index
+    # then finds unchanged again)
+    PREP=(["first index (fresh catalog)"]="rm -f $C1 $C1.wal"
+          ["re-index after touching 1,000 files"]="$PYTHON $HERE/make_links.py --out $X --touch 1000")
+    hf "$R/reopen" \
+        "first index (fresh catalog)" "$LOUPE index $X --catalog $C1 -q --json >> $R/log-first.json" \
         "stats (reopen the catalog)" "$LOUPE stats $X --catalog $C --json > /dev/null" \
-        "re-index, nothing changed" "$LOUPE index $X --catalog $C -q" \
-        "find -printf size+mtime (stat floor)" "find $X -type f -printf '%s %T@ %p\n' | wc -l"
+        "re-index, nothing changed" "$LOUPE index $X --catalog $C -q --json >> $R/log-unchanged.json" \
+        "find -printf size+mtime (stat floor)" "find $X -type f -printf '%s %T@ %p\n' | wc -l" \
+        "re-index after touching 1,000 files" "$LOUPE index $X --catalog $C -q --json >> $R/log-touched.json"
     mem "$R" "stats (reopen the catalog)" "$LOUPE stats $X --catalog $C --json > /dev/null"
-    mem "$R" "re-index, nothing changed" "$LOUPE index $X --catalog $C -q --json" "$R/phases-unchanged.json"
-    HF=(--prepare "$PYTHON $HERE/make_links.py --out $X --touch 1000")
-    hf "$R/touched" "re-index after touching 1,000 files" "$LOUPE index $X --catalog $C -q"
+    mem "$R" "re-index, nothing changed" "$LOUPE index $X --catalog $C -q"
     "$PYTHON" "$HERE/make_links.py" --out "$X" --touch 1000
-    mem "$R" "re-index after touching 1,000 files" "$LOUPE index $X --catalog $C -q --json" "$R/phases-touched.json"
+    mem "$R" "re-index after touching 1,000 files" "$LOUPE index $X --catalog $C -q"
     report reopen
 }
 
