@@ -32,8 +32,17 @@ public final class ConvertCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "OUT", description = "The folder to write (must be empty or absent).")
     Path output;
 
-    @Option(names = "--to", required = true, paramLabel = "FORMAT", description = "Target format.")
+    @Option(names = "--to", required = true, paramLabel = "FORMAT", completionCandidates = WritableIds.class,
+            description = "Target format: ${COMPLETION-CANDIDATES}.")
     String to;
+
+    /** The writable format ids, for the help text. */
+    static final class WritableIds implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return loupe.core.formats.Formats.writableIds().iterator();
+        }
+    }
 
     @Option(names = "--images", paramLabel = "MODE", description = "copy, link (hard links), symlink or none"
             + " (default: ${DEFAULT-VALUE}).")

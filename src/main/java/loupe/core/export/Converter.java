@@ -28,6 +28,8 @@ import loupe.core.task.Progress;
  */
 public final class Converter {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Converter.class);
+
     /** The name of the report written into the output folder. */
     public static final String REPORT_FILE = loupe.core.formats.DatasetPaths.CONVERSION_REPORT;
 
@@ -58,7 +60,9 @@ public final class Converter {
                     + "; Loupe never writes into a dataset it reads");
         }
         IndexOptions indexOptions = new IndexOptions(options.threads(), options.fromFormat());
+        long start = System.nanoTime();
         IndexResult indexed = new Indexer(indexOptions).index(catalog, src, progress);
+        LOG.debug("indexed in {} ms", (System.nanoTime() - start) / 1_000_000);
         ConversionReport report = new ConversionReport(indexed.format(), to.id());
         try (AtomicOutput atomic = AtomicOutput.create(out, options.overwrite())) {
             progress.update("writing", 0, indexed.images());
@@ -69,6 +73,7 @@ public final class Converter {
                     .writeValue(atomic.temp().resolve(REPORT_FILE).toFile(), ReportJson.of(report));
             atomic.commit();
         }
+        LOG.debug("indexed and written in {} ms", (System.nanoTime() - start) / 1_000_000);
         return report;
     }
 

@@ -198,6 +198,12 @@ public final class CreateMlFormat implements DatasetFormat {
         return CreateMlFormat::read;
     }
 
+    /** Writes a folder per split with its JSON; see {@link CreateMlWriter} for the layout and the losses. */
+    @Override
+    public java.util.Optional<DatasetWriter> writer() {
+        return java.util.Optional.of(new CreateMlWriter());
+    }
+
     // ---------------------------------------------------------------- reading
 
     /** A Create ML file to read, with its split and where its image names are looked up. */

@@ -157,6 +157,11 @@ public final class CvatFormat implements DatasetFormat {
                 || body.contains("<track");
     }
 
+    @Override
+    public java.util.Optional<DatasetWriter> writer() {
+        return java.util.Optional.of(new CvatWriter());
+    }
+
     // ---------------------------------------------------------------- reader
 
     @Override

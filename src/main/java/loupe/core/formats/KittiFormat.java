@@ -112,6 +112,12 @@ public final class KittiFormat implements DatasetFormat {
         return KittiFormat::read;
     }
 
+    /** Writes the benchmark's layout; see {@link KittiWriter} for the fields and what KITTI cannot hold. */
+    @Override
+    public java.util.Optional<DatasetWriter> writer() {
+        return java.util.Optional.of(new KittiWriter());
+    }
+
     // ---------------------------------------------------------------- layout
 
     static List<String> labelFiles(FileListing files) {

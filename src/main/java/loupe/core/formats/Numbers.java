@@ -36,11 +36,14 @@ final class Numbers {
                 digits--;
             }
             sb.append('.');
-            String f = Long.toString(fraction);
-            for (int i = f.length(); i < digits; i++) {
-                sb.append('0');
+            // Digits appended from the left, leading zeros included: no String per number.
+            long divisor = 1;
+            for (int i = 1; i < digits; i++) {
+                divisor *= 10;
             }
-            sb.append(f);
+            for (; divisor > 0; divisor /= 10) {
+                sb.append((char) ('0' + (fraction / divisor) % 10));
+            }
         }
         return sb;
     }

@@ -152,6 +152,12 @@ public final class TfodCsvFormat implements DatasetFormat {
         return TfodCsvFormat::read;
     }
 
+    /** Writes split tables and a label map; see {@link TfodCsvWriter} for the layout and what it cannot hold. */
+    @Override
+    public java.util.Optional<DatasetWriter> writer() {
+        return java.util.Optional.of(new TfodCsvWriter());
+    }
+
     // ---------------------------------------------------------------- layout
 
     /**

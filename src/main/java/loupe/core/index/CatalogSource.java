@@ -8,6 +8,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 
 import loupe.core.formats.DatasetSource;
 import loupe.core.model.Annotation;
@@ -22,9 +23,9 @@ import loupe.core.model.ImageItem;
  */
 public final class CatalogSource implements DatasetSource {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
-    };
+    /** Built once: a reader per call to readValue costs more than the parse of a small attribute map. */
+    private static final ObjectReader STRING_MAP = new ObjectMapper().readerFor(new TypeReference<Map<String, String>>() {
+    });
 
     private final Catalog catalog;
     private final Path root;
@@ -100,6 +101,6 @@ public final class CatalogSource implements DatasetSource {
     }
 
     private static Map<String, String> parse(String json) throws IOException {
-        return JSON.readValue(json, STRING_MAP);
+        return STRING_MAP.readValue(json);
     }
 }
