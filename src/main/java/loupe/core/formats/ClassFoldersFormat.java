@@ -165,7 +165,10 @@ public final class ClassFoldersFormat implements DatasetFormat {
 
     /** JSON/XML/YAML anywhere, or a .txt that is a YOLO label (named like an image, or in a labels/ folder). */
     private static boolean isAnnotationFile(String path, Set<String> imageStems) {
-        if (DatasetPaths.isLoupeReport(path)) {
+        // NOTE: files at the root (a README.json, a generator's meta.json) say nothing about the images in the
+        // class folders; a real annotation file at the root (COCO, data.yaml) makes its own format win anyway,
+        // because this probe's confidence is the lowest.
+        if (DatasetPaths.isLoupeReport(path) || path.indexOf('/') < 0) {
             return false;
         }
         String ext = DatasetPaths.extension(path);

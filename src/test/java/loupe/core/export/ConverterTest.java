@@ -147,6 +147,15 @@ class ConverterTest {
     }
 
     @Test
+    void classFoldersWithMetadataFilesAtTheRootAreStillDetected() throws IOException {
+        Path root = work.resolve("folders");
+        loupe.testing.TestImages.write(root.resolve("train/cat/a.jpg"), 8, 8);
+        loupe.testing.TestImages.write(root.resolve("val/dog/b.jpg"), 8, 8);
+        Files.writeString(root.resolve("meta.json"), "{\"classes\": 2}");
+        assertEquals("folders", DatasetLoader.load(root).format().id());
+    }
+
+    @Test
     void neverTouchesTheSource() throws IOException {
         coco();
         Map<String, Long> before = snapshot(source);
