@@ -9,6 +9,8 @@ import java.util.stream.Collectors;
 /** The registry of formats, listed explicitly, and auto-detection. */
 public final class Formats {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Formats.class);
+
     private static final List<DatasetFormat> ALL = List.of(
             new CocoFormat(),
             new YoloFormat(),
@@ -55,7 +57,9 @@ public final class Formats {
         Detection best = null;
         StringBuilder reasons = new StringBuilder();
         for (DatasetFormat format : ALL) {
+            long start = System.nanoTime();
             Support support = format.probe(files, root);
+            LOG.debug("probe {}: {} ms", format.id(), (System.nanoTime() - start) / 1_000_000);
             reasons.append("\n  ").append(format.id()).append(": ").append(support.reason());
             if (support.matches() && (best == null || support.confidence() > best.support().confidence())) {
                 best = new Detection(format, support);

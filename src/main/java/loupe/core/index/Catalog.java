@@ -236,17 +236,6 @@ public final class Catalog implements AutoCloseable {
         }
     }
 
-    /**
-     * Files added, removed or changed (size or mtime) between the last committed index and the files staged
-     * by the current run. Computed in the database, so a million unchanged files cost a join, not a Java map.
-     */
-    long changedFiles() throws CatalogException {
-        return queryLong("SELECT (SELECT count(*) FROM (SELECT path, size, mtime FROM stage_files"
-                + " EXCEPT SELECT path, size, mtime FROM files))"
-                + " + (SELECT count(*) FROM (SELECT path, size, mtime FROM files"
-                + " EXCEPT SELECT path, size, mtime FROM stage_files))");
-    }
-
     /** Staged files whose header is not cached for their current size and mtime (images or not). */
     List<String> pathsWithoutCachedHeader() throws CatalogException {
         return query("SELECT s.path FROM stage_files s ANTI JOIN header_cache h"

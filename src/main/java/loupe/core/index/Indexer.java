@@ -89,35 +89,50 @@ public final class Indexer {
             progress.checkCancelled();
             mark = lap(phases, "listing", mark);
 
+            // An unknown --format fails before any work.
+            DatasetFormat chosen = options.formatId() == null ? null : Formats.byId(options.formatId())
+                    .orElseThrow(() -> new UnknownFormatException("unknown format '" + options.formatId()
+                            + "'; known formats: " + String.join(", ", Formats.ids())));
+            Run run = new Run(catalog, absolute, listing, pool, progress);
             DatasetFormat format;
             String reason;
-            if (options.formatId() != null) {
-                format = Formats.byId(options.formatId()).orElseThrow(() -> new UnknownFormatException(
-                        "unknown format '" + options.formatId() + "'; known formats: "
-                                + String.join(", ", Formats.ids())));
-                reason = "chosen with --format";
-            } else {
-                Formats.Detection detection = Formats.detect(absolute, listing);
-                format = detection.format();
-                reason = detection.support().reason();
-            }
-
-            Run run = new Run(catalog, absolute, listing, format, pool, progress);
             boolean unchanged;
+            String filesFingerprint;
             try (Catalog.Stage stage = catalog.openStage()) {
                 run.stage = stage;
                 for (Problem p : walk.problems()) {
                     run.globalSink.problem(p);
                 }
                 run.stat();
-                stage.flush();
                 progress.checkCancelled();
-                LOG.debug("stat and stage files: {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - mark));
-                // Readers are functions of the files: when no file was added, removed or changed since a
-                // complete index in the same format, its result stands and nothing needs reading.
+                filesFingerprint = run.filesFingerprint();
+                // Readers and probes are functions of the files: when no file was added, removed or changed
+                // since a complete index (in the format asked for, if one was), that index stands and nothing
+                // needs reading, not even for format detection. The fingerprint (a 64-bit hash of every path,
+                // size and mtime, kept in meta) spares staging and comparing a million rows.
+                String previousFormat = catalog.meta("format").orElse("");
                 unchanged = walk.problems().isEmpty() && run.problemsWhileScanning.get() == 0
-                        && catalog.isIndexed() && format.id().equals(catalog.meta("format").orElse(""))
-                        && catalog.changedFiles() == 0;
+                        && catalog.isIndexed() && Formats.byId(previousFormat).isPresent()
+                        && (chosen == null || chosen.id().equals(previousFormat))
+                        && filesFingerprint.equals(catalog.meta("files_fingerprint").orElse(""));
+                if (unchanged) {
+                    format = Formats.byId(previousFormat).orElseThrow();
+                    reason = catalog.meta("format_reason").orElse("");
+                } else if (chosen != null) {
+                    format = chosen;
+                    reason = "chosen with --format";
+                } else {
+                    long detectStart = System.nanoTime();
+                    Formats.Detection detection = Formats.detect(absolute, listing);
+                    LOG.debug("format detected in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - detectStart));
+                    format = detection.format();
+                    reason = detection.support().reason();
+                }
+                run.format = format;
+                if (!unchanged) {
+                    run.stageFiles();
+                    stage.flush();
+                }
                 LOG.debug("compared with the last index: {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - mark));
                 if (!unchanged) {
                     run.readHeaders();
@@ -145,6 +160,7 @@ public final class Indexer {
             meta.put("indexed_at", Instant.now().toString());
             meta.put("elapsed_ms", String.valueOf(elapsed));
             meta.put("files", String.valueOf(listing.size()));
+            meta.put("files_fingerprint", filesFingerprint);
             if (unchanged) {
                 catalog.commitUnchanged(meta);
             } else {
@@ -187,7 +203,7 @@ public final class Indexer {
         private final Catalog catalog;
         private final Path root;
         private final FileListing listing;
-        private final DatasetFormat format;
+        private DatasetFormat format;
         private final ForkJoinPool pool;
         private final Progress progress;
         private final long[] sizes;
@@ -201,12 +217,10 @@ public final class Indexer {
         private final StageSink globalSink = new StageSink("");
         private Catalog.Stage stage;
 
-        Run(Catalog catalog, Path root, FileListing listing, DatasetFormat format, ForkJoinPool pool,
-            Progress progress) throws CatalogException {
+        Run(Catalog catalog, Path root, FileListing listing, ForkJoinPool pool, Progress progress) {
             this.catalog = catalog;
             this.root = root;
             this.listing = listing;
-            this.format = format;
             this.pool = pool;
             this.progress = progress;
             this.sizes = new long[listing.size()];
@@ -242,13 +256,27 @@ public final class Indexer {
                     progress.update("scanning", d, n);
                 }
             });
-            long t0 = System.nanoTime();
-            for (int i = 0; i < n; i++) {
+        }
+
+        /** Stages every file's size and mtime (from one thread: no appender contention). */
+        void stageFiles() throws SQLException {
+            for (int i = 0; i < listing.size(); i++) {
                 if (sizes[i] >= 0) {
                     stage.file(listing.get(i), sizes[i], mtimes[i]);
                 }
             }
-            LOG.debug("staged {} files in {} ms", n, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        }
+
+        /** A hash of every path with its size and mtime, in listing order (the listing is sorted). */
+        String filesFingerprint() {
+            long h = 1125899906842597L;
+            for (int i = 0; i < listing.size(); i++) {
+                h = 31 * h + listing.get(i).hashCode();
+                h = 1_000_003L * h + sizes[i];
+                h = 1_000_003L * h + mtimes[i];
+                h ^= h >>> 29;
+            }
+            return Long.toHexString(h) + ":" + listing.size();
         }
 
         private void scanProblem(Problem problem) {
