@@ -48,6 +48,10 @@ public final class ConvertCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).")
     String images = "copy";
 
+    @Option(names = "--class-map", paramLabel = "FILE", description = "Rename, merge or drop classes: a JSON object"
+            + " {\"old\": \"new\", \"unwanted\": null} or lines 'old,new' ('old,' drops).")
+    Path classMap;
+
     @Option(names = "--overwrite", description = "Replace OUT when it is not empty.")
     boolean overwrite;
 
@@ -75,7 +79,8 @@ public final class ConvertCommand implements Callable<Integer> {
         try (Catalog catalog = Catalog.open(options.catalogFor(source));
              ProgressPrinter printer = new ProgressPrinter(tracker, spec.commandLine().getErr(), !options.quiet)) {
             report = new Converter().convert(source, output, catalog,
-                    new Converter.Options(options.format, to, mode, overwrite, options.threads), tracker);
+                    new Converter.Options(options.format, to, mode, overwrite, options.threads,
+                            classMap == null ? null : loupe.core.export.ClassMap.read(classMap)), tracker);
         }
         if (json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)

@@ -39,7 +39,12 @@ public final class Converter {
      * @param images     what to do with image files
      * @param overwrite  replace a non-empty output folder
      */
-    public record Options(String fromFormat, String toFormat, ImageMode images, boolean overwrite, int threads) {
+    public record Options(String fromFormat, String toFormat, ImageMode images, boolean overwrite, int threads,
+                          ClassMap classMap) {
+
+        public Options(String fromFormat, String toFormat, ImageMode images, boolean overwrite, int threads) {
+            this(fromFormat, toFormat, images, overwrite, threads, null);
+        }
     }
 
     /**
@@ -66,8 +71,11 @@ public final class Converter {
         ConversionReport report = new ConversionReport(indexed.format(), to.id());
         try (AtomicOutput atomic = AtomicOutput.create(out, options.overwrite())) {
             progress.update("writing", 0, indexed.images());
-            writer.write(new CatalogSource(catalog),
-                    new WriteTarget(atomic.temp(), src, options.images(), report, progress));
+            loupe.core.formats.DatasetSource dataset = new CatalogSource(catalog);
+            if (options.classMap() != null) {
+                dataset = options.classMap().apply(dataset, report);
+            }
+            writer.write(dataset, new WriteTarget(atomic.temp(), src, options.images(), report, progress));
             progress.checkCancelled();
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValue(atomic.temp().resolve(REPORT_FILE).toFile(), ReportJson.of(report));

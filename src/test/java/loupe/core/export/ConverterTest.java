@@ -156,6 +156,34 @@ class ConverterTest {
     }
 
     @Test
+    void classMapRenamesMergesAndDropsClasses() throws IOException {
+        coco();   // car (1) x2, tree (2) x1, boat (3) x1
+        Path map = work.resolve("map.json");
+        Files.writeString(map, "{\"car\": \"vehicle\", \"boat\": \"vehicle\", \"tree\": null, \"ghost\": \"x\"}");
+        ConversionReport report;
+        try (Catalog catalog = Catalog.open(work.resolve("catalog.duckdb"))) {
+            report = new Converter().convert(source, out, catalog, new Converter.Options(null, "yolo",
+                    ImageMode.NONE, false, 2, ClassMap.read(map)), Progress.NONE);
+        }
+        assertEquals("  0: \"vehicle\"\n", Files.readString(out.resolve("data.yaml")).split("names:\n")[1]);
+        assertEquals("0 0.175 0.35 0.25 0.3\n", Files.readString(out.resolve("labels/train/a.txt")));
+        assertEquals("0 0.0390625 0.083333333 0.046875 0.083333333\n", Files.readString(out.resolve("labels/train/b b ü.txt")));
+        Map<String, Long> losses = report.losses().stream()
+                .collect(Collectors.toMap(ConversionReport.Loss::kind, ConversionReport.Loss::count));
+        assertEquals(1L, losses.get("class dropped by the class map"));
+        assertTrue(report.notes().contains("class 3 'boat' merged into 1 'vehicle'"), report.notes().toString());
+        assertTrue(report.notes().contains("the class map names 'ghost', which the dataset does not have"));
+    }
+
+    @Test
+    void malformedClassMapIsAClearError() throws IOException {
+        Path map = work.resolve("map.csv");
+        Files.writeString(map, "car,vehicle\nno comma here\n");
+        IOException e = assertThrows(IOException.class, () -> ClassMap.read(map));
+        assertTrue(e.getMessage().endsWith("line 2: expected 'old name,new name', found 'no comma here'"), e.getMessage());
+    }
+
+    @Test
     void neverTouchesTheSource() throws IOException {
         coco();
         Map<String, Long> before = snapshot(source);
