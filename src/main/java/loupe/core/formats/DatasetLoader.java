@@ -78,6 +78,8 @@ public final class DatasetLoader {
         public ImageHeader header(String relativePath) {
             try {
                 return ImageHeaders.read(root.resolve(relativePath));
+            } catch (loupe.core.imaging.CorruptImageException e) {
+                return e.header();
             } catch (IOException e) {
                 return null;
             }

@@ -102,10 +102,12 @@ public final class ImageHeaders {
             if (startOfFrame) {
                 int height = ((buf.get(at + 5) & 0xff) << 8) | (buf.get(at + 6) & 0xff);
                 int width = ((buf.get(at + 7) & 0xff) << 8) | (buf.get(at + 8) & 0xff);
+                ImageHeader header = checked(width, height, "jpeg");
                 if (!endsWith(channel, size, new byte[] {(byte) 0xFF, (byte) 0xD9})) {
-                    throw new CorruptImageException("JPEG is truncated: no end-of-image marker in its last bytes");
+                    throw new CorruptImageException("JPEG is truncated: no end-of-image marker in its last bytes",
+                            header);
                 }
-                return checked(width, height, "jpeg");
+                return header;
             }
             if (length < 2) {
                 throw new CorruptImageException("JPEG segment with invalid length " + length + " at byte " + pos);
@@ -120,10 +122,11 @@ public final class ImageHeaders {
                 || head.get(15) != 'R') {
             throw new CorruptImageException("PNG without an IHDR chunk");
         }
+        ImageHeader header = checked(head.getInt(16), head.getInt(20), "png");
         if (!endsWith(channel, size, new byte[] {'I', 'E', 'N', 'D'})) {
-            throw new CorruptImageException("PNG is truncated: no IEND chunk at its end");
+            throw new CorruptImageException("PNG is truncated: no IEND chunk at its end", header);
         }
-        return checked(head.getInt(16), head.getInt(20), "png");
+        return header;
     }
 
     private static ImageHeader webp(ByteBuffer head) throws IOException {

@@ -247,10 +247,10 @@ public final class Catalog implements AutoCloseable {
         void accept(String path, int width, int height, String format);
     }
 
-    /** Streams the cached, readable headers of the staged files (those whose size and mtime still match). */
+    /** Streams the cached headers with a known size (corrupt files too, when their size was read) of the staged files (those whose size and mtime still match). */
     void forEachCachedHeader(HeaderConsumer consumer) throws CatalogException {
         query("SELECT h.path, h.width, h.height, h.format FROM header_cache h JOIN stage_files s"
-                + " ON h.path = s.path AND h.size = s.size AND h.mtime = s.mtime WHERE h.error IS NULL", rs -> {
+                + " ON h.path = s.path AND h.size = s.size AND h.mtime = s.mtime WHERE h.width > 0", rs -> {
                     consumer.accept(rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getString(4));
                     return null;
                 });

@@ -300,7 +300,11 @@ public final class Indexer {
                     headers[i] = h;
                     stage.header(path, sizes[i], mtimes[i], h.width(), h.height(), h.format(), null);
                 } catch (CorruptImageException e) {
-                    stage.header(path, sizes[i], mtimes[i], 0, 0, null, e.getMessage());
+                    // A truncated file keeps the size read before the damage: its boxes can still be placed.
+                    ImageHeader h = e.header();
+                    headers[i] = h;
+                    stage.header(path, sizes[i], mtimes[i], h == null ? 0 : h.width(), h == null ? 0 : h.height(),
+                            h == null ? null : h.format(), e.getMessage());
                 } catch (NoSuchFileException e) {
                     globalSink.problem(Problem.of(ProblemKind.FILE_VANISHED, path, "file vanished during indexing"));
                 } catch (AccessDeniedException e) {

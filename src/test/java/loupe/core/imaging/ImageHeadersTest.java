@@ -52,6 +52,7 @@ class ImageHeadersTest {
         Files.write(file, Arrays.copyOf(bytes, bytes.length / 2));
         CorruptImageException e = assertThrows(CorruptImageException.class, () -> ImageHeaders.read(file));
         assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+        assertEquals(new ImageHeader(400, 300, "jpeg"), e.header(), "the size read before the damage is kept");
     }
 
     @Test

@@ -274,6 +274,22 @@ class IndexerTest {
     }
 
     @Test
+    void placesYoloBoxesOnATruncatedImageAndStillReportsIt() throws IOException {
+        Files.createDirectories(dataset.resolve("labels/train"));
+        Files.writeString(dataset.resolve("data.yaml"), "names: [cat]\n");
+        TestImages.write(dataset.resolve("images/train/cut.jpg"), 200, 100);
+        TestImages.truncate(dataset.resolve("images/train/cut.jpg"));
+        Files.writeString(dataset.resolve("labels/train/cut.txt"), "0 0.5 0.5 0.5 0.2\n");
+        try (Catalog catalog = catalog()) {
+            IndexResult result = index(catalog);
+            assertEquals(1, result.annotations());
+            assertEquals(List.of(50.0, 40.0, 100.0, 20.0), catalog.query("SELECT x, y, w, h FROM annotations",
+                    rs -> List.of(rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4))).get(0));
+            assertEquals(Map.of("images/train/cut.jpg", "CORRUPT_IMAGE"), problems(catalog));
+        }
+    }
+
+    @Test
     void keepsPolygonsInTheCatalog() throws IOException {
         TestImages.write(dataset.resolve("images/a.jpg"), 100, 100);
         Files.createDirectories(dataset.resolve("annotations"));
