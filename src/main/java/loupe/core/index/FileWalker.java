@@ -166,7 +166,7 @@ public final class FileWalker {
                 problems.add(Problem.of(ProblemKind.SYMLINK_LOOP, path, "symbolic link loop; not followed"));
             } catch (NoSuchFileException e) {
                 if (Files.isSymbolicLink(entry)) {
-                    problems.add(Problem.of(ProblemKind.MISSING_IMAGE, path, "broken symbolic link"));
+                    problems.add(Problem.of(ProblemKind.OTHER, path, "broken symbolic link: its target does not exist"));
                 } else {
                     problems.add(Problem.of(ProblemKind.FILE_VANISHED, path, "file vanished while it was being listed"));
                 }

@@ -247,7 +247,9 @@ public final class Indexer {
                         scanProblem(Problem.of(ProblemKind.OTHER, path, "not a regular file; skipped"));
                     }
                 } catch (NoSuchFileException e) {
-                    scanProblem(Problem.of(ProblemKind.FILE_VANISHED, path, "file vanished during indexing"));
+                    scanProblem(Files.isSymbolicLink(root.resolve(path))
+                            ? Problem.of(ProblemKind.OTHER, path, "broken symbolic link: its target does not exist")
+                            : Problem.of(ProblemKind.FILE_VANISHED, path, "file vanished during indexing"));
                 } catch (AccessDeniedException e) {
                     scanProblem(Problem.of(ProblemKind.PERMISSION_DENIED, path, "cannot be read: permission denied"));
                 }

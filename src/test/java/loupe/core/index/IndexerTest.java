@@ -335,6 +335,17 @@ class IndexerTest {
     }
 
     @Test
+    void reportsBrokenSymbolicLinkAsSuch() throws IOException {
+        cleanCoco();
+        Files.createSymbolicLink(dataset.resolve("images/train/gone.jpg"), dataset.resolve("nowhere.jpg"));
+        try (Catalog catalog = catalog()) {
+            index(catalog);
+            assertEquals(List.of("broken symbolic link: its target does not exist"), catalog.query(
+                    "SELECT message FROM problems WHERE path = 'images/train/gone.jpg'", rs -> rs.getString(1)));
+        }
+    }
+
+    @Test
     void reportsUnreadableFolderAndGoesOn() throws IOException {
         org.junit.jupiter.api.Assumptions.assumeFalse("root".equals(System.getProperty("user.name")),
                 "root reads every folder");
