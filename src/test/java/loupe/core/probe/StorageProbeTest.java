@@ -26,7 +26,7 @@ class StorageProbeTest {
     @TempDir
     Path parent;
 
-    private static final ProbeOptions FAST = new ProbeOptions(0.2, List.of(1, 2), 1000, 8L << 20, 0, false);
+    private static final ProbeOptions FAST = new ProbeOptions(0.1, List.of(1, 2), 1000, 8L << 20, 0, false);
 
     private Path dataset() {
         return ProbeFixture.dataset(parent.resolve("ds"));
