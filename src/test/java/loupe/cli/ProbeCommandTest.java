@@ -62,6 +62,7 @@ class ProbeCommandTest {
         assertEquals(5.0, json.get("verdict").get("targetPerSecond").asDouble());
         assertFalse(json.get("verdict").get("outcome").asText().isEmpty());
         assertTrue(json.get("cache").has("dominated"));
+        assertTrue(json.get("cache").get("coldMicrosPerFile").asDouble() > 0);
         assertFalse(json.get("cache").get("statement").asText().isBlank());
         assertEquals(before, ProbeFixture.snapshot(ds));
         try (var entries = Files.list(parent)) {

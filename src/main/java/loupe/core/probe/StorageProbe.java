@@ -37,9 +37,9 @@ import loupe.core.task.Progress;
  * <p>Each read phase runs once per thread count; each run stops at the time bound or the file-count bound,
  * whichever comes first. Runs take files the probe has not read yet where it can (image headers from one part of
  * a shuffled list, whole files from the other), because a file read once sits in the page cache and is read
- * again at memory speed; each run counts the files it re-read. The first random-read run's files are then read
- * again at the same thread count: first reads at about the speed of re-reads mean the files were already cached,
- * and the probe says so ({@link CacheAssessment}).
+ * again at memory speed; each run counts the files it re-read. Before the random reads, a few hundred files are
+ * each read twice in a row: first reads about as fast as the re-reads mean the files were already cached, and the
+ * probe says so ({@link CacheAssessment}).
  *
  * <p>It never writes into the dataset: the write test goes to a temporary folder in the dataset's parent folder,
  * on the same volume, and is deleted afterwards (see {@link WriteProbe}). Cancellable through the
@@ -64,6 +64,8 @@ public final class StorageProbe implements Job<ProbeResult> {
     private static final double WARM_UP_SECONDS = 0.5;
     /** Listing is cheap per entry: its file-count bound is this many times the reads' bound. */
     private static final int LISTING_ROUNDS_PER_FILE_LIMIT = 100;
+    /** Files the cache check reads twice each (at most; a share of the data on a small dataset). */
+    private static final int PAIRED_FILES = 300;
 
     private final Path root;
     private final ProbeOptions options;
@@ -183,10 +185,15 @@ public final class StorageProbe implements Job<ProbeResult> {
             warmUp(Arrays.copyOf(readable, Math.min(readable.length, WARM_UP_FILES)), dir, files, touched, progress);
         }
         Cursor randomFiles = new Cursor(readable);
+        // The cache check comes first, on files nothing has read yet.
+        PairedTiming paired = pairedReads(randomFiles.next(Math.min(PAIRED_FILES,
+                Math.max(1, readable.length / (runs + 1)))), dir, files, touched, progress);
+        randomFiles.advance(paired.used());
+        int randomShare = Math.max(1, readable.length - paired.used());
         List<ProbeResult.Run> randomRuns = new ArrayList<>();
         int[] firstRunFiles = null;
         for (int threads : options.threadCounts()) {
-            int[] items = randomFiles.next(perRun(readable.length, runs));
+            int[] items = randomFiles.next(perRun(randomShare, runs));
             ProbeResult.Run run = measure("random reads", threads, items, dir, files, randomFiles, touched, true,
                     (index, path, buffer) -> readWhole(path, buffer), RANDOM_BUFFER_BYTES, progress);
             if (firstRunFiles == null) {
@@ -235,9 +242,8 @@ public final class StorageProbe implements Job<ProbeResult> {
                     + "(the dataset is small for this many runs): its rate is cache speed", best.threads(),
                     best.reread(), best.count()));
         }
-        ProbeResult.Run firstRun = randomRuns.get(0);
-        CacheAssessment cache = CacheAssessment.assess(dataset.estimatedBytes(), memory, firstRun.threads(),
-                firstRun.perSecond(), reread.count() > 0 ? reread.perSecond() : Double.NaN, options.dropCaches());
+        CacheAssessment cache = CacheAssessment.assess(dataset.estimatedBytes(), memory, paired.coldMicros(),
+                paired.warmMicros(), options.dropCaches());
         FeedVerdict verdict = options.targetImagesPerSecond() > 0
                 ? FeedVerdict.of(feed.imagesPerSecond(), options.targetImagesPerSecond(), cache.dominated())
                 : null;
@@ -290,6 +296,54 @@ public final class StorageProbe implements Job<ProbeResult> {
                     }
                     return readWhole(path, buffer);
                 }, RANDOM_BUFFER_BYTES, progress);
+    }
+
+    /** Median times of first reads and of the immediate re-reads of the same files, and the files used. */
+    record PairedTiming(int used, double coldMicros, double warmMicros) {
+    }
+
+    /**
+     * Reads each file twice in a row on this thread and times both reads, until the time bound: the evidence
+     * for {@link CacheAssessment}. Back-to-back pairs see the same machine load, so their medians compare fairly.
+     */
+    private PairedTiming pairedReads(int[] items, Path dir, String[] files, boolean[] touched, Progress progress) {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(RANDOM_BUFFER_BYTES);
+        long deadline = System.nanoTime() + (long) (options.secondsPerRun() * 1e9);
+        long[] cold = new long[items.length];
+        long[] warm = new long[items.length];
+        int timed = 0;
+        int used = 0;
+        while (used < items.length && System.nanoTime() - deadline < 0) {
+            progress.checkCancelled();
+            int index = items[used++];
+            Path path = dir.resolve(files[index]);
+            try {
+                long t0 = System.nanoTime();
+                readWhole(path, buffer);
+                long t1 = System.nanoTime();
+                readWhole(path, buffer);
+                long t2 = System.nanoTime();
+                if (!touched[index]) {
+                    cold[timed] = t1 - t0;
+                    warm[timed] = t2 - t1;
+                    timed++;
+                }
+            } catch (IOException e) {
+                // a vanished file says nothing about the cache
+            }
+            touched[index] = true;
+            progress.update("cache check", used, items.length);
+        }
+        return new PairedTiming(used, median(cold, timed) / 1e3, median(warm, timed) / 1e3);
+    }
+
+    private static double median(long[] values, int n) {
+        if (n == 0) {
+            return Double.NaN;
+        }
+        long[] sorted = Arrays.copyOf(values, n);
+        Arrays.sort(sorted);
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
     }
 
     // ---- listing

@@ -63,6 +63,19 @@ class StorageProbeTest {
     }
 
     @Test
+    void filesJustWrittenAreReportedAsPageCacheSpeed() throws Exception {
+        // The fixture's files were written a moment ago, so they sit in the page cache.
+        ProbeResult result = new StorageProbe(dataset(), FAST.withWriteBytes(0)).run(Progress.NONE);
+
+        CacheAssessment cache = result.cache();
+        assertTrue(cache.coldMicrosPerFile() > 0);
+        assertTrue(cache.warmMicrosPerFile() > 0);
+        assertTrue(cache.fitsInCache());
+        assertTrue(cache.dominated(), cache.statement());
+        assertTrue(cache.statement().contains("the numbers are cache speed, not disk speed"), cache.statement());
+    }
+
+    @Test
     void firstReadsOfEachRunAreFilesNotReadBefore() throws Exception {
         ProbeResult result = new StorageProbe(dataset(), FAST.withWriteBytes(0)).run(Progress.NONE);
 
