@@ -34,7 +34,7 @@ public final class ProbeCommand implements Callable<Integer> {
             description = "Time bound of each run (one phase at one thread count), seconds (default: ${DEFAULT-VALUE}).")
     double seconds = ProbeOptions.DEFAULT_SECONDS;
 
-    @Option(names = "--threads", paramLabel = "N[,N...]", split = ",",
+    @Option(names = "--threads", paramLabel = "N", split = ",",
             description = "Thread counts to measure (default: 1,2,4,8, up to twice the cores).")
     List<Integer> threads;
 

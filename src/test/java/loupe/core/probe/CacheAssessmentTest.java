@@ -25,9 +25,15 @@ class CacheAssessmentTest {
 
     @Test
     void firstReadsFasterThanAnyDiskAreCacheSpeedEvenWhenReReadsWereFaster() {
-        // 20 us per file: a page-cache hit, whatever the re-read did
-        CacheAssessment a = CacheAssessment.assess(GB, SIXTEEN_GB, 20, 5, false);
+        // 12 us per file: a page-cache hit, whatever the re-read did
+        CacheAssessment a = CacheAssessment.assess(GB, SIXTEEN_GB, 12, 3, false);
         assertTrue(a.dominated(), a.statement());
+    }
+
+    @Test
+    void aHostCachedVirtualDiskIsStillTheDisk() {
+        // measured on a VM: 55 us first reads, 4.6 us re-reads
+        assertFalse(CacheAssessment.assess(GB, SIXTEEN_GB, 55, 4.6, false).dominated());
     }
 
     @Test
