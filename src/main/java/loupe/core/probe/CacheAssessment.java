@@ -59,7 +59,7 @@ public record CacheAssessment(boolean dominated, boolean fitsInCache, double col
                         + "at %.0f%% of re-read speed", coldMicrosPerFile, warmMicrosPerFile, ratio * 100) : "";
         List<String> parts = new ArrayList<>();
         if (droppedCaches) {
-            parts.add("caches were dropped before the probe, so first reads came from the disk");
+            parts.add("caches were dropped before the probe, so first reads came from the storage, not the page cache");
             if (measured) {
                 parts.add(evidence);
             }
@@ -89,7 +89,7 @@ public record CacheAssessment(boolean dominated, boolean fitsInCache, double col
                             + "closer to cache speed than disk speed (" + size + ")");
         }
         return new CacheAssessment(false, fits, coldMicrosPerFile, warmMicrosPerFile, ratio, evidence
-                + ", so first reads came from the disk" + (fits ? "; " + size + ": once read, the files fit in the "
+                + ", so first reads came from the storage, not the page cache" + (fits ? "; " + size + ": once read, the files fit in the "
                 + "page cache and later epochs run at re-read speed"
                 : "; the dataset is larger than the page cache can hold (" + size + ")"));
     }

@@ -42,7 +42,7 @@ class CacheAssessmentTest {
         CacheAssessment a = CacheAssessment.assess(GB, SIXTEEN_GB, 2000, 50, false);
         assertFalse(a.dominated());
         assertTrue(a.fitsInCache());
-        assertTrue(a.statement().contains("first reads came from the disk"), a.statement());
+        assertTrue(a.statement().contains("first reads came from the storage, not the page cache"), a.statement());
         assertTrue(a.statement().contains("later epochs run at re-read speed"), a.statement());
     }
 
