@@ -89,8 +89,8 @@ public record CacheAssessment(boolean dominated, boolean fitsInCache, double col
                             + "closer to cache speed than disk speed (" + size + ")");
         }
         return new CacheAssessment(false, fits, coldMicrosPerFile, warmMicrosPerFile, ratio, evidence
-                + ", so first reads came from the storage, not the page cache" + (fits ? "; " + size + ": once read, the files fit in the "
-                + "page cache and later epochs run at re-read speed"
-                : "; the dataset is larger than the page cache can hold (" + size + ")"));
+                + ", so first reads came from the storage, not the page cache"
+                + (fits ? "; " + size + ": once read, the files fit in the page cache and later epochs run at "
+                + "re-read speed" : "; the dataset is larger than the page cache can hold (" + size + ")"));
     }
 }
