@@ -181,11 +181,21 @@ public final class ManifestWriter {
                         + " 'boxes': len(list_filter(l.lb, x -> x = k))::BIGINT}), [])")).append(" AS labels,")
                 .append(' ').append(hashExpression(hashes)).append(" AS content_hash");
         Long seed = options.effectiveSeed();
+        String where = options.split() == null ? "" : " WHERE i.split = " + literal(options.split());
         for (int e = 0; e < options.epochs(); e++) {
-            sql.append(", row_number() OVER (ORDER BY ").append(shuffleKey(seed, e, "i.path"))
-                    .append(", i.path) - 1 AS epoch_").append(e);
+            sql.append(", o.epoch_").append(e);
         }
         sql.append(" FROM images i LEFT JOIN labelled l ON l.path = i.path CROSS JOIN names");
+        if (options.epochs() > 0) {
+            // The epoch positions are numbered over the paths alone: a window sort that carries the label lists
+            // along was 5x slower.
+            sql.append(" JOIN (SELECT i.path");
+            for (int e = 0; e < options.epochs(); e++) {
+                sql.append(", row_number() OVER (ORDER BY ").append(shuffleKey(seed, e, "i.path"))
+                        .append(", i.path) - 1 AS epoch_").append(e);
+            }
+            sql.append(" FROM images i").append(where).append(") o ON o.path = i.path");
+        }
         if (hashes != null) {
             sql.append(" LEFT JOIN (SELECT path, ")
                     .append(hashes.keyedBySizeAndMtime() ? "size, mtime, " : "")
@@ -196,10 +206,9 @@ public final class ManifestWriter {
                 sql.append(" AND h.size = i.size AND h.mtime = i.mtime");
             }
         }
-        if (options.split() != null) {
-            sql.append(" WHERE i.split = ").append(literal(options.split()));
-        }
-        sql.append(" ORDER BY ").append(orderBy(seed, "i.path"));
+        sql.append(where);
+        // epoch_0 numbers exactly the seed's order, and an integer sorts faster than the md5 text.
+        sql.append(" ORDER BY ").append(options.epochs() > 0 ? "o.epoch_0" : orderBy(seed, "i.path"));
         return sql.toString();
     }
 
