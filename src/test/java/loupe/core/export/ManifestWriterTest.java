@@ -279,6 +279,28 @@ class ManifestWriterTest {
     }
 
     @Test
+    void datasetWithoutClassesOrAnnotationsStillListsItsImages() throws Exception {
+        source = work.resolve("plain");
+        CocoFixture coco = new CocoFixture(source);
+        coco.image("train", "x.png", 8, 8);
+        coco.image("train", "y.png", 8, 8);
+        coco.write();
+        catalogFile = work.resolve("plain.duckdb");
+        try (Catalog catalog = Catalog.open(catalogFile)) {
+            new Indexer(new IndexOptions(2, "coco")).index(catalog, source, Progress.NONE);
+            assertEquals(0, catalog.queryLong("SELECT count(*) FROM classes"));
+        }
+        for (ManifestFormat format : ManifestFormat.values()) {
+            Path file = work.resolve("plain." + format.id());
+            assertEquals(2, write(file, new ManifestWriter.Options(format, 3L, 2, null, false)).rows(), format.id());
+        }
+        JsonNode x = JSON.readTree(Files.readAllLines(work.resolve("plain.jsonl")).get(0));
+        assertEquals("[]", x.get("class_ids").toString());
+        assertEquals("[]", x.get("labels").toString());
+        assertEquals(0, x.get("box_count").asInt());
+    }
+
+    @Test
     void splitOptionKeepsOnlyThatSplit() throws Exception {
         Path file = work.resolve("val.jsonl");
         ManifestWriter.Result r = write(file, new ManifestWriter.Options(ManifestFormat.JSONL, null, 0, "val", false));

@@ -307,6 +307,16 @@ class ShardWriterTest {
     }
 
     @Test
+    void splitWithNoImagesGivesAnIndexWithoutShards() throws Exception {
+        Path out = work.resolve("out");
+        ShardWriter.Result result = write(out, new ShardWriter.Options(ShardSize.items(10), null, "nope", false),
+                Progress.NONE);
+        assertEquals(0, result.items());
+        assertEquals(List.of(), result.shards());
+        assertEquals(0, JSON.readTree(out.resolve(ShardWriter.INDEX_FILE).toFile()).get("shards").size());
+    }
+
+    @Test
     void splitOptionKeepsOnlyThatSplit() throws Exception {
         Path out = work.resolve("out");
         ShardWriter.Result result = write(out, new ShardWriter.Options(ShardSize.items(10), null, "train", false),
