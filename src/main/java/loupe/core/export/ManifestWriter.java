@@ -17,8 +17,8 @@ import loupe.core.task.Progress;
 
 /**
  * Writes a manifest of an indexed dataset: one row per image of the catalog, so a training job can list,
- * filter and shuffle its items without walking the folder. DuckDB does the work ({@code COPY (SELECT ...) TO}),
- * so a million rows take well under a second in each format.
+ * filter and shuffle its items without walking the folder. DuckDB does the work in one statement
+ * ({@code COPY (SELECT ...) TO}); timings at a million rows are in {@code docs/PERFORMANCE.md}.
  *
  * <p>Columns, in this order:
  * <ul>
@@ -44,13 +44,15 @@ import loupe.core.task.Progress;
  * reproducible anywhere: in Python {@code hashlib.md5(f"{seed}:{epoch}:{path}".encode()).hexdigest()}.
  *
  * <p>The file is written beside the target under a temporary name and renamed into place, so a failed or
- * cancelled run leaves nothing. Not thread-safe: it uses the catalog's connection.
+ * cancelled run leaves nothing. Cancellation is seen before and after the one COPY statement, not during it.
+ * Not thread-safe: it uses the catalog's connection.
  */
 public final class ManifestWriter {
 
     /** Hash columns looked for, most specific first. */
     // NOTE: the content-hash table is being added to the catalog in parallel work; its exact name is not
-    // fixed yet, so any main-schema table (or images itself) with a `path` column and one of these columns is used.
+    // fixed yet, so any main-schema table (or images itself) with a `path` column and one of these columns
+    // is used.
     private static final List<String> HASH_COLUMNS = List.of("content_hash", "sha256", "sha1", "md5", "xxh3",
             "xxh64", "xxhash", "hash");
 
