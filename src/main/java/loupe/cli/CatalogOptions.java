@@ -21,6 +21,26 @@ final class CatalogOptions {
             description = "Dataset format instead of auto-detection: ${COMPLETION-CANDIDATES}.")
     String format;
 
+    @Option(names = "--max-pixels", paramLabel = "N",
+            description = "Report images with more pixels than N (default: the catalog's last value, else "
+                    + IndexOptions.DEFAULT_MAX_PIXELS + ", PIL's decompression-bomb limit).")
+    Long maxPixels;
+
+    @Option(names = "--hashes",
+            description = "Also hash every image to find exact and near duplicates and images shared between splits"
+                    + " (reads each image once; re-runs read only changed files; stays on for this catalog).")
+    boolean hashes;
+
+    @Option(names = "--near-distance", paramLabel = "BITS",
+            description = "Near duplicates differ in at most BITS of 64 dHash bits, 0..16 (default: the catalog's"
+                    + " last value, else " + IndexOptions.DEFAULT_NEAR_DISTANCE + ").")
+    Integer nearDistance;
+
+    @Option(names = "--deep",
+            description = "Also decode every image fully to find damage the header check misses (slow; cached;"
+                    + " stays on for this catalog).")
+    boolean deep;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
     boolean quiet;
 
@@ -40,6 +60,7 @@ final class CatalogOptions {
     }
 
     IndexOptions indexOptions() {
-        return new IndexOptions(threads, format);
+        return new IndexOptions(threads, format, maxPixels == null ? 0 : maxPixels, hashes, deep,
+                nearDistance == null ? -1 : nearDistance);
     }
 }
