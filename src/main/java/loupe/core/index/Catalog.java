@@ -74,6 +74,9 @@ public final class Catalog implements AutoCloseable {
         "CREATE TEMP TABLE IF NOT EXISTS stage_classes AS SELECT * FROM classes_raw LIMIT 0",
         "CREATE TEMP TABLE IF NOT EXISTS stage_annotations AS SELECT * FROM annotations LIMIT 0",
         "CREATE TEMP TABLE IF NOT EXISTS stage_problems AS SELECT * FROM reader_problems LIMIT 0",
+        "CREATE TEMP TABLE IF NOT EXISTS stage_hashes AS SELECT * FROM image_hashes LIMIT 0",
+        "CREATE TEMP TABLE IF NOT EXISTS stage_decodes AS SELECT * FROM decode_cache LIMIT 0",
+        "CREATE TEMP TABLE IF NOT EXISTS stage_audit_problems AS SELECT * FROM audit_problems LIMIT 0",
     };
 
     private static final String[] STAGE_TABLES = {"stage_files", "stage_headers", "stage_units",
@@ -378,8 +381,15 @@ public final class Catalog implements AutoCloseable {
         String tol = String.valueOf(BOUNDS_TOLERANCE_PX);
         return "CREATE OR REPLACE TABLE problems AS"
                 + " SELECT severity, kind, path, location, message FROM reader_problems"
-                + " UNION ALL SELECT 'ERROR', 'MISSING_IMAGE', path, '',"
-                + "   'the annotations list this image but the file does not exist' FROM images WHERE NOT present"
+                // The message names the annotation file that lists the image (when its unit is named by a file:
+                // a COCO JSON, a VOC XML), so a user finds the file to fix.
+                + " UNION ALL SELECT 'ERROR', 'MISSING_IMAGE', i.path, '',"
+                + "   'the annotations list this image but the file does not exist'"
+                + "   || coalesce(' (listed in ' || l.file || ')', '')"
+                + "   FROM images i LEFT JOIN (SELECT a.image_path, min(split_part(a.unit, '#', 1)) AS file"
+                + "     FROM annotations a SEMI JOIN images m ON m.path = a.image_path AND NOT m.present"
+                + "     SEMI JOIN files f ON f.path = split_part(a.unit, '#', 1) GROUP BY a.image_path) l"
+                + "   ON l.image_path = i.path WHERE NOT i.present"
                 + " UNION ALL SELECT 'ERROR', 'CORRUPT_IMAGE', i.path, '', h.error"
                 + "   FROM images i JOIN header_cache h ON h.path = i.path WHERE h.error IS NOT NULL"
                 + " UNION ALL SELECT 'WARNING', 'OTHER', path, '',"
@@ -422,6 +432,81 @@ public final class Catalog implements AutoCloseable {
                 + "   FROM files f ANTI JOIN images i ON i.path = f.path"
                 + "   WHERE regexp_matches(lower(f.path), '\\.(jpe?g|png|bmp|gif|tiff?|webp)$')"
                 + " UNION ALL SELECT severity, kind, path, location, message FROM audit_problems";
+    }
+
+    /** One image's content-check results, for {@link #saveContentChecks}. Null fields were not computed. */
+    record ContentRow(String path, long size, long mtime, String contentHash, Long dhash, String dhashError,
+                      boolean decoded, String decodeError) {
+    }
+
+    /**
+     * Stores what the content checks computed this run (merged into the caches, which keep only rows whose
+     * file still has that size and mtime), replaces the content-check problems and rebuilds {@code problems},
+     * in one transaction.
+     */
+    void saveContentChecks(List<ContentRow> rows, List<loupe.core.model.Problem> found, Map<String, String> meta)
+            throws CatalogException {
+        long maxPixels = meta("max_pixels").map(Long::parseLong).orElse(IndexOptions.DEFAULT_MAX_PIXELS);
+        try {
+            try (Statement st = connection.createStatement()) {
+                st.execute("DELETE FROM stage_hashes");
+                st.execute("DELETE FROM stage_decodes");
+                st.execute("DELETE FROM stage_audit_problems");
+            }
+            try (DuckDBAppender hashes = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "stage_hashes");
+                 DuckDBAppender decodes = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "stage_decodes");
+                 DuckDBAppender problems = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA,
+                         "stage_audit_problems")) {
+                for (ContentRow r : rows) {
+                    if (r.contentHash() != null || r.dhash() != null || r.dhashError() != null) {
+                        hashes.beginRow().append(r.path()).append(r.size()).append(r.mtime()).append(r.contentHash());
+                        if (r.dhash() == null) {
+                            hashes.appendNull();
+                        } else {
+                            hashes.append(r.dhash().longValue());
+                        }
+                        hashes.append(r.dhashError()).endRow();
+                    }
+                    if (r.decoded()) {
+                        decodes.beginRow().append(r.path()).append(r.size()).append(r.mtime()).append(r.decodeError())
+                                .endRow();
+                    }
+                }
+                for (loupe.core.model.Problem p : found) {
+                    problems.beginRow().append(p.severity().name()).append(p.kind().name()).append(p.path())
+                            .append(p.location()).append(p.message()).endRow();
+                }
+            }
+            connection.setAutoCommit(false);
+            try (Statement st = connection.createStatement()) {
+                for (String table : List.of("image_hashes", "decode_cache")) {
+                    String stage = table.equals("image_hashes") ? "stage_hashes" : "stage_decodes";
+                    st.execute("CREATE OR REPLACE TABLE " + table + " AS SELECT DISTINCT ON (c.path) c.* FROM"
+                            + " (SELECT * FROM " + stage + " UNION ALL SELECT * FROM " + table + ") c"
+                            + " JOIN files f ON f.path = c.path AND f.size = c.size AND f.mtime = c.mtime");
+                }
+                st.execute("DELETE FROM audit_problems");
+                st.execute("INSERT INTO audit_problems SELECT * FROM stage_audit_problems");
+                st.execute(problemsSql(maxPixels));
+                for (Map.Entry<String, String> e : meta.entrySet()) {
+                    setMeta(e.getKey(), e.getValue());
+                }
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+            try (Statement st = connection.createStatement()) {
+                st.execute("DELETE FROM stage_hashes");
+                st.execute("DELETE FROM stage_decodes");
+                st.execute("DELETE FROM stage_audit_problems");
+                st.execute("CHECKPOINT");
+            }
+        } catch (SQLException e) {
+            throw new CatalogException("cannot save the content checks to the catalog", e);
+        }
     }
 
     @Override

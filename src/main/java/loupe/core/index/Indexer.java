@@ -170,7 +170,15 @@ public final class Indexer {
                 catalog.commit(meta, maxPixels);
             }
             progress.update("catalog", 1, 1);
-            lap(phases, "catalog", mark);
+            mark = lap(phases, "catalog", mark);
+            ContentChecks.Settings content = contentSettings(catalog);
+            if (content != null && (!unchanged || !ContentChecks.stamp(catalog, content)
+                    .equals(catalog.meta("content_checked").orElse("")))) {
+                ContentChecks.Result checked = ContentChecks.run(catalog, content, progress);
+                checked.phaseMillis().forEach((phase, ms) -> phases.put(phase.equals("catalog") ? "content catalog"
+                        : phase, ms));
+                LOG.debug("content checks: {}", checked);
+            }
             elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             return new IndexResult(absolute.toString(), format.id(), reason, listing.size(),
                     catalog.queryLong("SELECT count(*) FROM images"),
@@ -183,6 +191,22 @@ public final class Indexer {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * The content checks to run: those asked for now, plus those the catalog has had before (they stay on, so
+     * a re-index does not silently drop what they found); null for none.
+     */
+    private ContentChecks.Settings contentSettings(Catalog catalog) {
+        ContentChecks.Settings previous = ContentChecks.previous(catalog, options.threads());
+        boolean hashes = options.hashes() || (previous != null && previous.hashes());
+        boolean deep = options.deep() || (previous != null && previous.deep());
+        if (!hashes && !deep) {
+            return null;
+        }
+        int near = options.nearDistance() >= 0 ? options.nearDistance()
+                : previous != null ? previous.nearDistance() : IndexOptions.DEFAULT_NEAR_DISTANCE;
+        return new ContentChecks.Settings(hashes, deep, near, options.threads());
     }
 
     private static long lap(Map<String, Long> phases, String phase, long since) {
