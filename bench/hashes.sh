@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Content-check benchmarks (issue 4), side by side on the same files in the same run:
-#  1. exact-duplicate hashing (XXH64 of every image, `loupe index --hashes`, phase "hashes") against the
+#  1. exact-duplicate hashing (CRC-32 + CRC-32C of every image, `loupe index --hashes`, phase "hashes") against the
 #     disk's sequential read rate: `cat` of the same files in the same order (one stream, and as many streams as
 #     Loupe's threads) and fio on one 1 GB file with O_DIRECT. Before every cold run the files are evicted
 #     from the page cache one by one (posix_fadvise DONTNEED: this touches only these files, not other

@@ -20,16 +20,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
+import loupe.core.audit.ContentHash;
 import loupe.core.audit.DHash;
 import loupe.core.audit.FullDecode;
 import loupe.core.audit.NearDuplicates;
-import loupe.core.audit.Xxh64;
 import loupe.core.model.Problem;
 import loupe.core.model.ProblemKind;
 import loupe.core.task.Progress;
 
 /**
- * The content checks of an indexed catalog: exact duplicates (XXH64 of the bytes), near duplicates (dHash
+ * The content checks of an indexed catalog: exact duplicates (a 64-bit content hash and the size), near duplicates (dHash
  * within a Hamming distance), the same or a near-same image in two splits, and with {@code deep} a full
  * decode of every image. Results per file are cached in the catalog by path, size and mtime, so a re-run
  * reads only new or changed images; the problems are recomputed from the cached values every run (a
@@ -142,7 +142,7 @@ public final class ContentChecks {
         try {
             if (settings.hashes()) {
                 int[] todo = IntStream.range(0, items.size()).filter(i -> !items.get(i).hashCached).toArray();
-                ThreadLocal<Xxh64> hasher = ThreadLocal.withInitial(Xxh64::new);
+                ThreadLocal<ContentHash> hasher = ThreadLocal.withInitial(ContentHash::new);
                 // Two passes: the content hash is bound by the disk, the dHash by decoding. Apart, each runs at
                 // its own limit (and the second finds the bytes in the page cache).
                 AtomicLong done = new AtomicLong();
