@@ -23,7 +23,6 @@ if [ ! -d "$data/images" ]; then
     --jpeg-size 1200-2000 --workers 2
 fi
 [ -f "$jar" ] || (cd "$repo" && ./mvnw -q -o package -DskipTests)
-[ -d "$repo/target/classes/loupe" ] || (cd "$repo" && ./mvnw -q -o compile)
 
 (cd "$data" && find images -type f | sort) > "$work/list"
 bytes=$(cd "$data" && xargs -a "$work/list" -d '\n' stat -c %s | awk '{s += $1} END {print s}')
@@ -76,4 +75,4 @@ cat1 > /dev/null
 java -jar "$jar" index "$data" --catalog "$work/w.duckdb" --threads "$threads" --hashes --json -q > "$work/w.json"
 "$py" -c 'import json,sys; p=json.load(open(sys.argv[1]))["phaseMillis"]; print("warm loupe --hashes: content hash %.3f s  %.0f MB/s (page cache)" % (p["hashes"]/1e3, int(sys.argv[2])/1e6/(p["hashes"]/1e3)))' "$work/w.json" "$bytes"
 echo "near-duplicate search:"
-java -cp "$repo/target/classes" "$here/NearDuplicatesBench.java" 100000 "$rounds"
+java -cp "$jar" "$here/NearDuplicatesBench.java" 100000 "$rounds"
