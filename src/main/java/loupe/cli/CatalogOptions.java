@@ -21,7 +21,7 @@ final class CatalogOptions {
             description = "Dataset format instead of auto-detection: ${COMPLETION-CANDIDATES}.")
     String format;
 
-    @Option(names = "--max-pixels", paramLabel = "N",
+    @Option(names = "--max-pixels", paramLabel = "N", converter = PositiveLong.class,
             description = "Report images with more pixels than N (default: the catalog's last value, else "
                     + IndexOptions.DEFAULT_MAX_PIXELS + ", PIL's decompression-bomb limit).")
     Long maxPixels;
@@ -31,7 +31,7 @@ final class CatalogOptions {
                     + " (reads each image once; re-runs read only changed files; stays on for this catalog).")
     boolean hashes;
 
-    @Option(names = "--near-distance", paramLabel = "BITS",
+    @Option(names = "--near-distance", paramLabel = "BITS", converter = NearDistance.class,
             description = "Near duplicates differ in at most BITS of 64 dHash bits, 0..16 (default: the catalog's"
                     + " last value, else " + IndexOptions.DEFAULT_NEAR_DISTANCE + ").")
     Integer nearDistance;
@@ -46,6 +46,40 @@ final class CatalogOptions {
 
     @Option(names = "--verbose", description = "Stack traces with errors.")
     boolean verbose;
+
+    /** A whole number of at least 1 (a usage error otherwise). */
+    static final class PositiveLong implements picocli.CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            long n;
+            try {
+                n = Long.parseLong(value.replace("_", "").replace(",", ""));
+            } catch (NumberFormatException e) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a whole number");
+            }
+            if (n < 1) {
+                throw new picocli.CommandLine.TypeConversionException("must be at least 1, got " + value);
+            }
+            return n;
+        }
+    }
+
+    /** 0..16 bits of 64 (a usage error otherwise). */
+    static final class NearDistance implements picocli.CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            int n;
+            try {
+                n = Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a whole number");
+            }
+            if (n < 0 || n > 16) {
+                throw new picocli.CommandLine.TypeConversionException("must be 0..16 bits, got " + value);
+            }
+            return n;
+        }
+    }
 
     /** The format ids, for help texts: picocli lists them where ${COMPLETION-CANDIDATES} stands. */
     static final class FormatIds implements Iterable<String> {
