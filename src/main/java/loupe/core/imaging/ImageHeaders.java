@@ -17,6 +17,10 @@ import javax.imageio.stream.ImageInputStream;
  * here directly (a few hundred bytes, one open); TIFF goes through ImageIO with header-only input.
  * Thread-safe: every call opens its own channel.
  *
+ * <p>Channels and bit depth come from the same bytes (JPEG frame header, PNG IHDR, GIF screen descriptor,
+ * BMP info header, WebP chunk flags, TIFF tags). The EXIF orientation is read from the JPEG APP1 segment,
+ * a PNG eXIf chunk within the first 4 KB, or the TIFF orientation tag: only IFD0's entries, not the rest.
+ *
  * <p>Besides the size, JPEG and PNG get a cheap truncation check: their last bytes must hold the
  * end-of-image marker (JPEG {@code FFD9}) or the {@code IEND} chunk (PNG). A truncated download is the most
  * common corrupt image in real datasets, and this catches it with one more read of 32 bytes.
@@ -54,17 +58,22 @@ public final class ImageHeaders {
             }
             if (b0 == 'G' && b1 == 'I' && head.get(2) == 'F') {
                 head.order(ByteOrder.LITTLE_ENDIAN);
-                return checked(head.getShort(6) & 0xffff, head.getShort(8) & 0xffff, "gif");
+                // Palette of RGB entries; the screen descriptor's colour resolution is bits per primary.
+                int colourResolution = ((head.get(10) & 0x70) >> 4) + 1;
+                return checked(head.getShort(6) & 0xffff, head.getShort(8) & 0xffff, "gif", 3, colourResolution, 0);
             }
             if (b0 == 'B' && b1 == 'M' && head.remaining() >= 26) {
                 head.order(ByteOrder.LITTLE_ENDIAN);
-                return checked(head.getInt(18), Math.abs(head.getInt(22)), "bmp");
+                int bitsPerPixel = head.remaining() >= 30 ? head.getShort(28) & 0xffff : 0;
+                int channels = bitsPerPixel == 32 ? 4 : bitsPerPixel > 0 ? 3 : 0;
+                int depth = bitsPerPixel >= 24 ? 8 : bitsPerPixel == 16 ? 5 : bitsPerPixel;
+                return checked(head.getInt(18), Math.abs(head.getInt(22)), "bmp", channels, depth, 0);
             }
             if (b0 == 'R' && b1 == 'I' && head.get(8) == 'W' && head.get(9) == 'E' && head.get(10) == 'B') {
                 return webp(head);
             }
             if ((b0 == 'I' && b1 == 'I') || (b0 == 'M' && b1 == 'M')) {
-                return viaImageIo(file, "tiff");
+                return tiff(channel, size, viaImageIo(file, "tiff"));
             }
             throw new CorruptImageException("not a JPEG, PNG, GIF, BMP, WebP or TIFF file (starts with "
                     + String.format("%02X %02X", b0, b1) + ")");
@@ -73,6 +82,7 @@ public final class ImageHeaders {
 
     private static ImageHeader jpeg(FileChannel channel, long size, ByteBuffer head) throws IOException {
         long pos = 2;
+        int orientation = 0;
         ByteBuffer buf = head;
         long bufStart = 0;
         while (pos + 4 <= size) {
@@ -102,7 +112,9 @@ public final class ImageHeaders {
             if (startOfFrame) {
                 int height = ((buf.get(at + 5) & 0xff) << 8) | (buf.get(at + 6) & 0xff);
                 int width = ((buf.get(at + 7) & 0xff) << 8) | (buf.get(at + 8) & 0xff);
-                ImageHeader header = checked(width, height, "jpeg");
+                int precision = buf.get(at + 4) & 0xff;
+                int components = buf.get(at + 9) & 0xff;
+                ImageHeader header = checked(width, height, "jpeg", components, precision, orientation);
                 if (!endsWith(channel, size, new byte[] {(byte) 0xFF, (byte) 0xD9})) {
                     throw new CorruptImageException("JPEG is truncated: no end-of-image marker in its last bytes",
                             header);
@@ -111,6 +123,15 @@ public final class ImageHeaders {
             }
             if (length < 2) {
                 throw new CorruptImageException("JPEG segment with invalid length " + length + " at byte " + pos);
+            }
+            if (marker == 0xE1 && orientation == 0 && length >= 16) {
+                long body = Math.min(length - 2, size - pos - 4);
+                if (at + 4 + 6 + 8 <= buf.limit() && isExif(buf, at + 4)) {
+                    // Usually all of IFD0 is in the bytes already read: no more reads unless it points further.
+                    orientation = exifOrientation(channel, buf, bufStart, pos + 4, body);
+                } else {
+                    orientation = exifOrientation(channel, null, 0, pos + 4, body);
+                }
             }
             pos += 2 + length;
         }
@@ -122,7 +143,16 @@ public final class ImageHeaders {
                 || head.get(15) != 'R') {
             throw new CorruptImageException("PNG without an IHDR chunk");
         }
-        ImageHeader header = checked(head.getInt(16), head.getInt(20), "png");
+        int bitDepth = head.get(24) & 0xff;
+        int channels = switch (head.get(25)) {
+            case 0 -> 1;        // grey
+            case 2, 3 -> 3;     // RGB, palette of RGB
+            case 4 -> 2;        // grey + alpha
+            case 6 -> 4;        // RGBA
+            default -> 0;
+        };
+        ImageHeader header = checked(head.getInt(16), head.getInt(20), "png", channels, bitDepth,
+                pngOrientation(head));
         if (!endsWith(channel, size, new byte[] {'I', 'E', 'N', 'D'})) {
             throw new CorruptImageException("PNG is truncated: no IEND chunk at its end", header);
         }
@@ -134,14 +164,17 @@ public final class ImageHeaders {
         String chunk = new String(new byte[] {head.get(12), head.get(13), head.get(14), head.get(15)},
                 java.nio.charset.StandardCharsets.US_ASCII);
         switch (chunk) {
-            case "VP8X":
-                return checked(1 + u24(head, 24), 1 + u24(head, 27), "webp");
+            case "VP8X": {
+                boolean alpha = (head.get(20) & 0x10) != 0;
+                return checked(1 + u24(head, 24), 1 + u24(head, 27), "webp", alpha ? 4 : 3, 8, 0);
+            }
             case "VP8L": {
                 int bits = head.getInt(21);
-                return checked(1 + (bits & 0x3FFF), 1 + ((bits >>> 14) & 0x3FFF), "webp");
+                boolean alpha = ((bits >>> 28) & 1) != 0;
+                return checked(1 + (bits & 0x3FFF), 1 + ((bits >>> 14) & 0x3FFF), "webp", alpha ? 4 : 3, 8, 0);
             }
             case "VP8 ":
-                return checked(head.getShort(26) & 0x3FFF, head.getShort(28) & 0x3FFF, "webp");
+                return checked(head.getShort(26) & 0x3FFF, head.getShort(28) & 0x3FFF, "webp", 3, 8, 0);
             default:
                 throw new CorruptImageException("WebP with unknown chunk '" + chunk + "'");
         }
@@ -170,10 +203,91 @@ public final class ImageHeaders {
     }
 
     private static ImageHeader checked(int width, int height, String format) throws CorruptImageException {
+        return checked(width, height, format, 0, 0, 0);
+    }
+
+    private static ImageHeader checked(int width, int height, String format, int channels, int bitDepth,
+                                       int orientation) throws CorruptImageException {
         if (width <= 0 || height <= 0) {
             throw new CorruptImageException(format + " header gives an invalid size " + width + "x" + height);
         }
-        return new ImageHeader(width, height, format);
+        return new ImageHeader(width, height, format, channels, bitDepth, orientation);
+    }
+
+    /**
+     * The orientation tag of a JPEG APP1 segment's body ({@code length} bytes at {@code start}), or 0 when it is
+     * not EXIF or has no orientation. Reads IFD0 lazily: usually the first few hundred bytes of the segment.
+     */
+    private static int exifOrientation(FileChannel channel, ByteBuffer buf, long bufStart, long start, long length)
+            throws IOException {
+        if (buf == null) {
+            ByteBuffer id = readAt(channel, start, 6);
+            if (id.limit() < 6 || !isExif(id, 0)) {
+                return 0;
+            }
+        }
+        long tiffStart = start + 6;
+        long tiffLength = length - 6;
+        int[] tags = TiffTags.ifd0((offset, n) -> {
+            if (offset < 0 || offset >= tiffLength) {
+                return ByteBuffer.allocate(0);
+            }
+            int len = (int) Math.min(n, tiffLength - offset);
+            long from = tiffStart + offset;
+            if (buf != null && from >= bufStart && from + len <= bufStart + buf.limit()) {
+                return buf.slice((int) (from - bufStart), len);
+            }
+            return readAt(channel, from, len);
+        }, TiffTags.ORIENTATION);
+        return tags == null ? 0 : validOrientation(tags[0]);
+    }
+
+    private static boolean isExif(ByteBuffer b, int at) {
+        return b.get(at) == 'E' && b.get(at + 1) == 'x' && b.get(at + 2) == 'i' && b.get(at + 3) == 'f'
+                && b.get(at + 4) == 0 && b.get(at + 5) == 0;
+    }
+
+    /** The orientation of a PNG eXIf chunk found before the image data within the first read, else 0. */
+    private static int pngOrientation(ByteBuffer head) throws IOException {
+        int at = 8;
+        while (at + 8 <= head.limit()) {
+            int length = head.getInt(at);
+            if (length < 0) {
+                return 0;
+            }
+            int type = head.getInt(at + 4);
+            if (type == 0x65584966) {  // "eXIf"
+                if (at + 8 + length > head.limit()) {
+                    return 0;
+                }
+                int[] tags = TiffTags.ifd0(TiffTags.of(head, at + 8, length), TiffTags.ORIENTATION);
+                return tags == null ? 0 : validOrientation(tags[0]);
+            }
+            if (type == 0x49444154 || type == 0x49454E44) {  // IDAT, IEND: eXIf must come before the data
+                return 0;
+            }
+            at += 12 + length;
+        }
+        return 0;
+    }
+
+    /** Adds the channels, bit depth and orientation of a classic TIFF's IFD0 to the size ImageIO read. */
+    private static ImageHeader tiff(FileChannel channel, long size, ImageHeader header) throws IOException {
+        int[] tags = TiffTags.ifd0((offset, n) -> offset < 0 || offset >= size ? ByteBuffer.allocate(0)
+                        : readAt(channel, offset, (int) Math.min(n, size - offset)),
+                TiffTags.SAMPLES_PER_PIXEL, TiffTags.BITS_PER_SAMPLE, TiffTags.ORIENTATION);
+        if (tags == null) {
+            return header;
+        }
+        // TIFF's defaults: one sample per pixel of one bit.
+        int channels = tags[0] > 0 ? tags[0] : 1;
+        int bits = tags[1] > 0 ? tags[1] : 1;
+        return new ImageHeader(header.width(), header.height(), header.format(), channels, bits,
+                validOrientation(tags[2]));
+    }
+
+    private static int validOrientation(int value) {
+        return value >= 1 && value <= 8 ? value : 0;
     }
 
     private static boolean endsWith(FileChannel channel, long size, byte[] marker) throws IOException {

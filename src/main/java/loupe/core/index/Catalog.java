@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import loupe.core.imaging.ImageHeader;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -35,13 +36,14 @@ public final class Catalog implements AutoCloseable {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Catalog.class);
 
-    static final int SCHEMA_VERSION = 2;
+    static final int SCHEMA_VERSION = 3;
 
     private static final String[] SCHEMA = {
         "CREATE TABLE IF NOT EXISTS meta(key VARCHAR PRIMARY KEY, value VARCHAR)",
         "CREATE TABLE IF NOT EXISTS files(path VARCHAR, size BIGINT, mtime BIGINT)",
         "CREATE TABLE IF NOT EXISTS header_cache(path VARCHAR, size BIGINT, mtime BIGINT, width INTEGER,"
-                + " height INTEGER, format VARCHAR, error VARCHAR)",
+                + " height INTEGER, format VARCHAR, error VARCHAR, channels INTEGER, bit_depth INTEGER,"
+                + " orientation INTEGER)",
         "CREATE TABLE IF NOT EXISTS units(key VARCHAR, fingerprint BIGINT)",
         "CREATE TABLE IF NOT EXISTS decl_images(unit VARCHAR, path VARCHAR, split VARCHAR, decl_width INTEGER,"
                 + " decl_height INTEGER)",
@@ -51,9 +53,16 @@ public final class Catalog implements AutoCloseable {
         "CREATE TABLE IF NOT EXISTS reader_problems(unit VARCHAR, severity VARCHAR, kind VARCHAR, path VARCHAR,"
                 + " location VARCHAR, message VARCHAR)",
         "CREATE TABLE IF NOT EXISTS images(path VARCHAR, split VARCHAR, size BIGINT, mtime BIGINT, width INTEGER,"
-                + " height INTEGER, format VARCHAR, present BOOLEAN, decl_width INTEGER, decl_height INTEGER)",
+                + " height INTEGER, format VARCHAR, present BOOLEAN, decl_width INTEGER, decl_height INTEGER,"
+                + " channels INTEGER, bit_depth INTEGER, orientation INTEGER)",
         "CREATE TABLE IF NOT EXISTS classes(id INTEGER, name VARCHAR)",
         "CREATE TABLE IF NOT EXISTS problems(severity VARCHAR, kind VARCHAR, path VARCHAR, location VARCHAR,"
+                + " message VARCHAR)",
+        // Content checks (opt-in): per-file results cached by size and mtime, and the problems they found.
+        "CREATE TABLE IF NOT EXISTS image_hashes(path VARCHAR, size BIGINT, mtime BIGINT, content_hash VARCHAR,"
+                + " dhash BIGINT, dhash_error VARCHAR)",
+        "CREATE TABLE IF NOT EXISTS decode_cache(path VARCHAR, size BIGINT, mtime BIGINT, error VARCHAR)",
+        "CREATE TABLE IF NOT EXISTS audit_problems(severity VARCHAR, kind VARCHAR, path VARCHAR, location VARCHAR,"
                 + " message VARCHAR)",
         // Headers are the one staged result worth keeping across a crash; the rest is staged in TEMP tables,
         // which skip the write-ahead log (appender flushes to durable tables dominated indexing time).
@@ -65,6 +74,9 @@ public final class Catalog implements AutoCloseable {
         "CREATE TEMP TABLE IF NOT EXISTS stage_classes AS SELECT * FROM classes_raw LIMIT 0",
         "CREATE TEMP TABLE IF NOT EXISTS stage_annotations AS SELECT * FROM annotations LIMIT 0",
         "CREATE TEMP TABLE IF NOT EXISTS stage_problems AS SELECT * FROM reader_problems LIMIT 0",
+        "CREATE TEMP TABLE IF NOT EXISTS stage_hashes AS SELECT * FROM image_hashes LIMIT 0",
+        "CREATE TEMP TABLE IF NOT EXISTS stage_decodes AS SELECT * FROM decode_cache LIMIT 0",
+        "CREATE TEMP TABLE IF NOT EXISTS stage_audit_problems AS SELECT * FROM audit_problems LIMIT 0",
     };
 
     private static final String[] STAGE_TABLES = {"stage_files", "stage_headers", "stage_units",
@@ -121,7 +133,8 @@ public final class Catalog implements AutoCloseable {
             // NOTE: no migrations yet; an old catalog is only a cache, so its tables are dropped and rebuilt.
             try (Statement st = connection.createStatement()) {
                 for (String table : List.of("meta", "files", "header_cache", "units", "decl_images", "classes_raw",
-                        "annotations", "reader_problems", "images", "classes", "problems", "stage_headers")) {
+                        "annotations", "reader_problems", "images", "classes", "problems", "stage_headers",
+                        "image_hashes", "decode_cache", "audit_problems")) {
                     st.execute("DROP TABLE IF EXISTS " + table);
                 }
             }
@@ -244,21 +257,30 @@ public final class Catalog implements AutoCloseable {
 
     /** Receives a cached image header. */
     interface HeaderConsumer {
-        void accept(String path, int width, int height, String format);
+        void accept(String path, ImageHeader header);
     }
 
     /** Streams the cached headers with a known size (corrupt files too, when their size was read) of the staged files (those whose size and mtime still match). */
     void forEachCachedHeader(HeaderConsumer consumer) throws CatalogException {
-        query("SELECT h.path, h.width, h.height, h.format FROM header_cache h JOIN stage_files s"
-                + " ON h.path = s.path AND h.size = s.size AND h.mtime = s.mtime WHERE h.width > 0", rs -> {
-                    consumer.accept(rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getString(4));
+        query("SELECT h.path, h.width, h.height, h.format, h.channels, h.bit_depth, h.orientation FROM header_cache h"
+                + " JOIN stage_files s ON h.path = s.path AND h.size = s.size AND h.mtime = s.mtime WHERE h.width > 0",
+                rs -> {
+                    consumer.accept(rs.getString(1), new ImageHeader(rs.getInt(2), rs.getInt(3), rs.getString(4),
+                            rs.getInt(5), rs.getInt(6), rs.getInt(7)));
                     return null;
                 });
     }
 
-    /** Records a run that found nothing changed: only {@code meta} is updated; staging is emptied. */
-    void commitUnchanged(Map<String, String> meta) throws CatalogException {
+    /**
+     * Records a run that found nothing changed: only {@code meta} is updated (and the problems rebuilt when
+     * the pixel budget changed); staging is emptied.
+     */
+    void commitUnchanged(Map<String, String> meta, long maxPixels) throws CatalogException {
         try (Statement st = connection.createStatement()) {
+            boolean budgetChanged = !String.valueOf(maxPixels).equals(meta("max_pixels").orElse(""));
+            if (budgetChanged) {
+                st.execute(problemsSql(maxPixels));
+            }
             for (Map.Entry<String, String> e : meta.entrySet()) {
                 setMeta(e.getKey(), e.getValue());
             }
@@ -289,8 +311,7 @@ public final class Catalog implements AutoCloseable {
      * {@code stage_kept_units} are dropped, staged rows are added, and the derived tables (images, classes,
      * problems) are rebuilt, including the dataset-wide checks.
      */
-    void commit(Map<String, String> meta) throws CatalogException {
-        String tol = String.valueOf(BOUNDS_TOLERANCE_PX);
+    void commit(Map<String, String> meta, long maxPixels) throws CatalogException {
         String[] steps = {
             "DELETE FROM decl_images WHERE unit NOT IN (SELECT key FROM stage_kept_units)",
             "DELETE FROM classes_raw WHERE unit NOT IN (SELECT key FROM stage_kept_units)",
@@ -314,38 +335,14 @@ public final class Catalog implements AutoCloseable {
                     + " SELECT d.path, d.split, f.size, f.mtime,"
                     + "   CASE WHEN h.width > 0 THEN h.width ELSE d.dw END AS width,"
                     + "   CASE WHEN h.height > 0 THEN h.height ELSE d.dh END AS height,"
-                    + "   h.format, f.path IS NOT NULL AS present, d.dw AS decl_width, d.dh AS decl_height"
+                    + "   h.format, f.path IS NOT NULL AS present, d.dw AS decl_width, d.dh AS decl_height,"
+                    + "   h.channels, h.bit_depth, h.orientation"
                     + " FROM d LEFT JOIN files f ON f.path = d.path"
                     + " LEFT JOIN header_cache h ON h.path = d.path ORDER BY d.path",
             "CREATE OR REPLACE TABLE classes AS SELECT id, min(name) AS name FROM classes_raw GROUP BY id ORDER BY id",
-            "CREATE OR REPLACE TABLE problems AS"
-                    + " SELECT severity, kind, path, location, message FROM reader_problems"
-                    + " UNION ALL SELECT 'ERROR', 'MISSING_IMAGE', path, '',"
-                    + "   'the annotations list this image but the file does not exist' FROM images WHERE NOT present"
-                    + " UNION ALL SELECT 'ERROR', 'CORRUPT_IMAGE', i.path, '', h.error"
-                    + "   FROM images i JOIN header_cache h ON h.path = i.path WHERE h.error IS NOT NULL"
-                    + " UNION ALL SELECT 'WARNING', 'OTHER', path, '',"
-                    + "   printf('the annotations declare %dx%d but the image is %dx%d', decl_width, decl_height,"
-                    + "   width, height) FROM images"
-                    + "   WHERE decl_width > 0 AND decl_height > 0 AND format IS NOT NULL"
-                    + "   AND (decl_width <> width OR decl_height <> height)"
-                    + " UNION ALL SELECT 'INFO', 'IMAGE_WITHOUT_ANNOTATIONS', i.path, '', 'image has no annotations'"
-                    + "   FROM images i ANTI JOIN annotations a ON a.image_path = i.path WHERE i.present"
-                    + " UNION ALL SELECT 'ERROR', 'UNKNOWN_CLASS', a.image_path, a.unit,"
-                    + "   printf('class id %d is not among the dataset''s %d classes', a.class_id,"
-                    + "   (SELECT count(*) FROM classes))"
-                    + "   FROM annotations a ANTI JOIN classes c ON c.id = a.class_id"
-                    + " UNION ALL SELECT 'ERROR', 'INVALID_BOX', image_path, unit,"
-                    + "   printf('box (%.2f, %.2f, %.2f, %.2f) has zero or negative size', x, y, w, h)"
-                    + "   FROM annotations WHERE x IS NOT NULL AND (NOT (w > 0) OR NOT (h > 0))"
-                    + " UNION ALL SELECT 'WARNING', 'BOX_OUT_OF_BOUNDS', a.image_path, a.unit,"
-                    + "   printf('box (%.2f, %.2f, %.2f, %.2f) lies %s outside the %dx%d image', a.x, a.y, a.w, a.h,"
-                    + "   CASE WHEN a.x >= i.width OR a.y >= i.height OR a.x + a.w <= 0 OR a.y + a.h <= 0"
-                    + "   THEN 'wholly' ELSE 'partly' END, i.width, i.height)"
-                    + "   FROM annotations a JOIN images i ON i.path = a.image_path"
-                    + "   WHERE a.x IS NOT NULL AND a.w > 0 AND a.h > 0 AND i.width > 0 AND i.height > 0"
-                    + "   AND (a.x < -" + tol + " OR a.y < -" + tol + " OR a.x + a.w > i.width + " + tol
-                    + "   OR a.y + a.h > i.height + " + tol + ")",
+            // Content checks ran on the files as they were: a later --hashes run finds them again.
+            "DELETE FROM audit_problems",
+            problemsSql(maxPixels),
         };
         try {
             connection.setAutoCommit(false);
@@ -373,6 +370,142 @@ public final class Catalog implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new CatalogException("cannot save the index to the catalog", e);
+        }
+    }
+
+    /**
+     * The statement that rebuilds {@code problems} from the readers' problems, the dataset-wide checks on the
+     * derived tables, and the content checks' {@code audit_problems}.
+     */
+    private static String problemsSql(long maxPixels) {
+        String tol = String.valueOf(BOUNDS_TOLERANCE_PX);
+        return "CREATE OR REPLACE TABLE problems AS"
+                + " SELECT severity, kind, path, location, message FROM reader_problems"
+                // The message names the annotation file that lists the image (when its unit is named by a file:
+                // a COCO JSON, a VOC XML), so a user finds the file to fix.
+                + " UNION ALL SELECT 'ERROR', 'MISSING_IMAGE', i.path, '',"
+                + "   'the annotations list this image but the file does not exist'"
+                + "   || coalesce(' (listed in ' || l.file || ')', '')"
+                + "   FROM images i LEFT JOIN (SELECT a.image_path, min(split_part(a.unit, '#', 1)) AS file"
+                + "     FROM annotations a SEMI JOIN images m ON m.path = a.image_path AND NOT m.present"
+                + "     SEMI JOIN files f ON f.path = split_part(a.unit, '#', 1) GROUP BY a.image_path) l"
+                + "   ON l.image_path = i.path WHERE NOT i.present"
+                + " UNION ALL SELECT 'ERROR', 'CORRUPT_IMAGE', i.path, '', h.error"
+                + "   FROM images i JOIN header_cache h ON h.path = i.path WHERE h.error IS NOT NULL"
+                + " UNION ALL SELECT 'WARNING', 'OTHER', path, '',"
+                + "   printf('the annotations declare %dx%d but the image is %dx%d', decl_width, decl_height,"
+                + "   width, height) FROM images"
+                + "   WHERE decl_width > 0 AND decl_height > 0 AND format IS NOT NULL"
+                + "   AND (decl_width <> width OR decl_height <> height)"
+                + " UNION ALL SELECT 'INFO', 'IMAGE_WITHOUT_ANNOTATIONS', i.path, '', 'image has no annotations'"
+                + "   FROM images i ANTI JOIN annotations a ON a.image_path = i.path WHERE i.present"
+                + " UNION ALL SELECT 'ERROR', 'UNKNOWN_CLASS', a.image_path, a.unit,"
+                + "   printf('class id %d is not among the dataset''s %d classes', a.class_id,"
+                + "   (SELECT count(*) FROM classes))"
+                + "   FROM annotations a ANTI JOIN classes c ON c.id = a.class_id"
+                + " UNION ALL SELECT 'ERROR', 'INVALID_BOX', image_path, unit,"
+                + "   printf('box (%.2f, %.2f, %.2f, %.2f) has zero or negative size', x, y, w, h)"
+                + "   FROM annotations WHERE x IS NOT NULL AND (NOT (w > 0) OR NOT (h > 0))"
+                + " UNION ALL SELECT 'WARNING', 'BOX_OUT_OF_BOUNDS', a.image_path, a.unit,"
+                + "   printf('box (%.2f, %.2f, %.2f, %.2f) lies %s outside the %dx%d image', a.x, a.y, a.w, a.h,"
+                + "   CASE WHEN a.x >= i.width OR a.y >= i.height OR a.x + a.w <= 0 OR a.y + a.h <= 0"
+                + "   THEN 'wholly' ELSE 'partly' END, i.width, i.height)"
+                + "   FROM annotations a JOIN images i ON i.path = a.image_path"
+                + "   WHERE a.x IS NOT NULL AND a.w > 0 AND a.h > 0 AND i.width > 0 AND i.height > 0"
+                + "   AND (a.x < -" + tol + " OR a.y < -" + tol + " OR a.x + a.w > i.width + " + tol
+                + "   OR a.y + a.h > i.height + " + tol + ")"
+                + " UNION ALL SELECT 'WARNING', 'EXIF_ORIENTATION', path, '',"
+                + "   printf('EXIF orientation %d (%s): viewers and loaders that apply it show %s, so the boxes may be"
+                + " in the other frame', orientation,"
+                + "   CASE orientation WHEN 2 THEN 'mirrored left-right' WHEN 3 THEN 'rotated 180°'"
+                + "   WHEN 4 THEN 'mirrored top-bottom' WHEN 5 THEN 'transposed' WHEN 6 THEN 'rotated 90° clockwise'"
+                + "   WHEN 7 THEN 'transversed' ELSE 'rotated 90° counter-clockwise' END,"
+                + "   CASE WHEN orientation >= 5 THEN printf('a %dx%d image, not the stored %dx%d', height, width,"
+                + "   width, height) ELSE 'the stored pixels turned or mirrored' END)"
+                + "   FROM images WHERE present AND orientation > 1"
+                + " UNION ALL SELECT 'WARNING', 'IMAGE_TOO_LARGE', path, '',"
+                + "   printf('%dx%d = %d pixels exceeds the pixel budget of %d (--max-pixels); decoders such as"
+                + " PIL refuse or warn on it', width, height, width::BIGINT * height, " + maxPixels + "::BIGINT)"
+                + "   FROM images WHERE present AND format IS NOT NULL AND width::BIGINT * height > " + maxPixels
+                + " UNION ALL SELECT 'INFO', 'IMAGE_NOT_IN_ANNOTATIONS', f.path, '',"
+                + "   'image file under the dataset root that no annotation file lists'"
+                + "   FROM files f ANTI JOIN images i ON i.path = f.path"
+                + "   WHERE regexp_matches(lower(f.path), '\\.(jpe?g|png|bmp|gif|tiff?|webp)$')"
+                + " UNION ALL SELECT severity, kind, path, location, message FROM audit_problems";
+    }
+
+    /** One image's content-check results, for {@link #saveContentChecks}. Null fields were not computed. */
+    record ContentRow(String path, long size, long mtime, String contentHash, Long dhash, String dhashError,
+                      boolean decoded, String decodeError) {
+    }
+
+    /**
+     * Stores what the content checks computed this run (merged into the caches, which keep only rows whose
+     * file still has that size and mtime), replaces the content-check problems and rebuilds {@code problems},
+     * in one transaction.
+     */
+    void saveContentChecks(List<ContentRow> rows, List<loupe.core.model.Problem> found, Map<String, String> meta)
+            throws CatalogException {
+        long maxPixels = meta("max_pixels").map(Long::parseLong).orElse(IndexOptions.DEFAULT_MAX_PIXELS);
+        try {
+            try (Statement st = connection.createStatement()) {
+                st.execute("DELETE FROM stage_hashes");
+                st.execute("DELETE FROM stage_decodes");
+                st.execute("DELETE FROM stage_audit_problems");
+            }
+            try (DuckDBAppender hashes = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "stage_hashes");
+                 DuckDBAppender decodes = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "stage_decodes");
+                 DuckDBAppender problems = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA,
+                         "stage_audit_problems")) {
+                for (ContentRow r : rows) {
+                    if (r.contentHash() != null || r.dhash() != null || r.dhashError() != null) {
+                        hashes.beginRow().append(r.path()).append(r.size()).append(r.mtime()).append(r.contentHash());
+                        if (r.dhash() == null) {
+                            hashes.appendNull();
+                        } else {
+                            hashes.append(r.dhash().longValue());
+                        }
+                        hashes.append(r.dhashError()).endRow();
+                    }
+                    if (r.decoded()) {
+                        decodes.beginRow().append(r.path()).append(r.size()).append(r.mtime()).append(r.decodeError())
+                                .endRow();
+                    }
+                }
+                for (loupe.core.model.Problem p : found) {
+                    problems.beginRow().append(p.severity().name()).append(p.kind().name()).append(p.path())
+                            .append(p.location()).append(p.message()).endRow();
+                }
+            }
+            connection.setAutoCommit(false);
+            try (Statement st = connection.createStatement()) {
+                for (String table : List.of("image_hashes", "decode_cache")) {
+                    String stage = table.equals("image_hashes") ? "stage_hashes" : "stage_decodes";
+                    st.execute("CREATE OR REPLACE TABLE " + table + " AS SELECT DISTINCT ON (c.path) c.* FROM"
+                            + " (SELECT * FROM " + stage + " UNION ALL SELECT * FROM " + table + ") c"
+                            + " JOIN files f ON f.path = c.path AND f.size = c.size AND f.mtime = c.mtime");
+                }
+                st.execute("DELETE FROM audit_problems");
+                st.execute("INSERT INTO audit_problems SELECT * FROM stage_audit_problems");
+                st.execute(problemsSql(maxPixels));
+                for (Map.Entry<String, String> e : meta.entrySet()) {
+                    setMeta(e.getKey(), e.getValue());
+                }
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+            try (Statement st = connection.createStatement()) {
+                st.execute("DELETE FROM stage_hashes");
+                st.execute("DELETE FROM stage_decodes");
+                st.execute("DELETE FROM stage_audit_problems");
+                st.execute("CHECKPOINT");
+            }
+        } catch (SQLException e) {
+            throw new CatalogException("cannot save the content checks to the catalog", e);
         }
     }
 
@@ -445,11 +578,14 @@ public final class Catalog implements AutoCloseable {
             locked(files, () -> files.beginRow().append(path).append(size).append(mtime).endRow());
         }
 
-        synchronized void header(String path, long size, long mtime, int width, int height, String format,
-                                 String error) throws SQLException {
+        synchronized void header(String path, long size, long mtime, ImageHeader header, String error)
+                throws SQLException {
             locked(headers, () -> {
-                headers.beginRow().append(path).append(size).append(mtime).append(width).append(height)
-                        .append(format).append(error).endRow();
+                headers.beginRow().append(path).append(size).append(mtime)
+                        .append(header == null ? 0 : header.width()).append(header == null ? 0 : header.height())
+                        .append(header == null ? null : header.format()).append(error)
+                        .append(header == null ? 0 : header.channels()).append(header == null ? 0 : header.bitDepth())
+                        .append(header == null ? 0 : header.orientation()).endRow();
                 if (++headersSinceFlush >= FLUSH_EVERY) {
                     headers.flush();
                     headersSinceFlush = 0;

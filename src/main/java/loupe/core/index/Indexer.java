@@ -153,6 +153,8 @@ public final class Indexer {
             }
             progress.update("catalog", 0, 1);
             long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            long maxPixels = options.maxPixels() > 0 ? options.maxPixels()
+                    : catalog.meta("max_pixels").map(Long::parseLong).orElse(IndexOptions.DEFAULT_MAX_PIXELS);
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("root", absolute.toString());
             meta.put("format", format.id());
@@ -160,14 +162,23 @@ public final class Indexer {
             meta.put("indexed_at", Instant.now().toString());
             meta.put("elapsed_ms", String.valueOf(elapsed));
             meta.put("files", String.valueOf(listing.size()));
+            meta.put("max_pixels", String.valueOf(maxPixels));
             meta.put("files_fingerprint", filesFingerprint);
             if (unchanged) {
-                catalog.commitUnchanged(meta);
+                catalog.commitUnchanged(meta, maxPixels);
             } else {
-                catalog.commit(meta);
+                catalog.commit(meta, maxPixels);
             }
             progress.update("catalog", 1, 1);
-            lap(phases, "catalog", mark);
+            mark = lap(phases, "catalog", mark);
+            ContentChecks.Settings content = contentSettings(catalog);
+            if (content != null && (!unchanged || !ContentChecks.stamp(catalog, content)
+                    .equals(catalog.meta("content_checked").orElse("")))) {
+                ContentChecks.Result checked = ContentChecks.run(catalog, content, progress);
+                checked.phaseMillis().forEach((phase, ms) -> phases.put(phase.equals("catalog") ? "content catalog"
+                        : phase, ms));
+                LOG.debug("content checks: {}", checked);
+            }
             elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             return new IndexResult(absolute.toString(), format.id(), reason, listing.size(),
                     catalog.queryLong("SELECT count(*) FROM images"),
@@ -180,6 +191,22 @@ public final class Indexer {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * The content checks to run: those asked for now, plus those the catalog has had before (they stay on, so
+     * a re-index does not silently drop what they found); null for none.
+     */
+    private ContentChecks.Settings contentSettings(Catalog catalog) {
+        ContentChecks.Settings previous = ContentChecks.previous(catalog, options.threads());
+        boolean hashes = options.hashes() || (previous != null && previous.hashes());
+        boolean deep = options.deep() || (previous != null && previous.deep());
+        if (!hashes && !deep) {
+            return null;
+        }
+        int near = options.nearDistance() >= 0 ? options.nearDistance()
+                : previous != null ? previous.nearDistance() : IndexOptions.DEFAULT_NEAR_DISTANCE;
+        return new ContentChecks.Settings(hashes, deep, near, options.threads());
     }
 
     private static long lap(Map<String, Long> phases, String phase, long since) {
@@ -300,13 +327,12 @@ public final class Indexer {
                 try {
                     ImageHeader h = ImageHeaders.read(root.resolve(path));
                     headers[i] = h;
-                    stage.header(path, sizes[i], mtimes[i], h.width(), h.height(), h.format(), null);
+                    stage.header(path, sizes[i], mtimes[i], h, null);
                 } catch (CorruptImageException e) {
                     // A truncated file keeps the size read before the damage: its boxes can still be placed.
                     ImageHeader h = e.header();
                     headers[i] = h;
-                    stage.header(path, sizes[i], mtimes[i], h == null ? 0 : h.width(), h == null ? 0 : h.height(),
-                            h == null ? null : h.format(), e.getMessage());
+                    stage.header(path, sizes[i], mtimes[i], h, e.getMessage());
                 } catch (NoSuchFileException e) {
                     globalSink.problem(Problem.of(ProblemKind.FILE_VANISHED, path, "file vanished during indexing"));
                 } catch (AccessDeniedException e) {
@@ -345,10 +371,10 @@ public final class Indexer {
 
         /** Headers not read this run come from the catalog, for readers that need them. */
         void loadCachedHeaders() throws CatalogException {
-            catalog.forEachCachedHeader((path, width, height, fmt) -> {
+            catalog.forEachCachedHeader((path, header) -> {
                 int i = listing.indexOf(path);
                 if (i >= 0 && headers[i] == null) {
-                    headers[i] = new ImageHeader(width, height, fmt);
+                    headers[i] = header;
                 }
             });
         }

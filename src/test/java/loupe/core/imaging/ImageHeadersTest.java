@@ -1,6 +1,7 @@
 package loupe.core.imaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,7 +53,7 @@ class ImageHeadersTest {
         Files.write(file, Arrays.copyOf(bytes, bytes.length / 2));
         CorruptImageException e = assertThrows(CorruptImageException.class, () -> ImageHeaders.read(file));
         assertTrue(e.getMessage().contains("truncated"), e.getMessage());
-        assertEquals(new ImageHeader(400, 300, "jpeg"), e.header(), "the size read before the damage is kept");
+        assertEquals(new ImageHeader(400, 300, "jpeg", 3, 8, 0), e.header(), "the size read before the damage is kept");
     }
 
     @Test
@@ -101,5 +102,141 @@ class ImageHeadersTest {
     void missingFileIsAnIoErrorNotACorruptImage() {
         IOException e = assertThrows(IOException.class, () -> ImageHeaders.read(dir.resolve("nope.jpg")));
         assertTrue(e instanceof NoSuchFileException, e.toString());
+    }
+
+    // ------------------------------------------------------------------ channels, bit depth, orientation
+
+    private Path writeImage(String name, BufferedImage image) throws IOException {
+        Path file = dir.resolve(name);
+        String format = name.substring(name.lastIndexOf('.') + 1);
+        assertTrue(ImageIO.write(image, format.equals("jpg") ? "jpeg" : format, file.toFile()), "no writer for " + format);
+        return file;
+    }
+
+    @Test
+    void readsChannelsAndBitDepthOfColourAndGreyImages() throws IOException {
+        BufferedImage rgb = new BufferedImage(20, 10, BufferedImage.TYPE_INT_RGB);
+        BufferedImage grey = new BufferedImage(20, 10, BufferedImage.TYPE_BYTE_GRAY);
+        BufferedImage argb = new BufferedImage(20, 10, BufferedImage.TYPE_INT_ARGB);
+        BufferedImage grey16 = new BufferedImage(20, 10, BufferedImage.TYPE_USHORT_GRAY);
+        assertChannels(3, 8, ImageHeaders.read(writeImage("rgb.jpg", rgb)));
+        assertChannels(1, 8, ImageHeaders.read(writeImage("grey.jpg", grey)));
+        assertChannels(3, 8, ImageHeaders.read(writeImage("rgb.png", rgb)));
+        assertChannels(1, 8, ImageHeaders.read(writeImage("grey.png", grey)));
+        assertChannels(4, 8, ImageHeaders.read(writeImage("argb.png", argb)));
+        assertChannels(1, 16, ImageHeaders.read(writeImage("grey16.png", grey16)));
+        assertChannels(3, 8, ImageHeaders.read(writeImage("rgb.bmp", rgb)));
+        assertChannels(3, 8, ImageHeaders.read(writeImage("rgb.tiff", rgb)));
+        assertChannels(1, 8, ImageHeaders.read(writeImage("grey.tiff", grey)));
+        assertEquals(3, ImageHeaders.read(writeImage("rgb.gif", rgb)).channels(), "GIF: a palette of RGB");
+    }
+
+    private static void assertChannels(int channels, int bitDepth, ImageHeader header) {
+        assertEquals(channels, header.channels(), header.toString());
+        assertEquals(bitDepth, header.bitDepth(), header.toString());
+    }
+
+    @Test
+    void imagesWithoutExifHaveNoOrientation() throws IOException {
+        assertEquals(0, ImageHeaders.read(write("jpg", 30, 20)).orientation());
+        assertEquals(0, ImageHeaders.read(write("png", 30, 20)).orientation());
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void readsExifOrientationOfJpegInBothByteOrders(boolean littleEndian) throws IOException {
+        Path file = write("jpg", 40, 30);
+        Files.write(file, withExifApp1(Files.readAllBytes(file), exif(littleEndian, 6)));
+        ImageHeader header = ImageHeaders.read(file);
+        assertEquals(6, header.orientation());
+        assertTrue(header.isReoriented());
+        assertEquals(40, header.width(), "the stored size, not the displayed one");
+        assertEquals(30, header.height());
+        assertEquals(3, header.channels());
+    }
+
+    @Test
+    void readsNormalExifOrientationAsOne() throws IOException {
+        Path file = write("jpg", 40, 30);
+        Files.write(file, withExifApp1(Files.readAllBytes(file), exif(false, 1)));
+        ImageHeader header = ImageHeaders.read(file);
+        assertEquals(1, header.orientation());
+        assertFalse(header.isReoriented());
+    }
+
+    @Test
+    void readsExifOrientationAfterOtherTagsAndBeyondTheFirstRead() throws IOException {
+        // A big APP1 (thumbnail-sized padding after IFD0) pushes the frame header past the first 4 KB.
+        Path file = write("jpg", 40, 30);
+        byte[] exif = exif(true, 8);
+        byte[] padded = Arrays.copyOf(exif, exif.length + 20_000);
+        Files.write(file, withExifApp1(Files.readAllBytes(file), padded));
+        ImageHeader header = ImageHeaders.read(file);
+        assertEquals(8, header.orientation());
+        assertEquals(40, header.width());
+    }
+
+    @Test
+    void readsOrientationOfPngExifChunk() throws IOException {
+        Path file = write("png", 40, 30);
+        byte[] png = Files.readAllBytes(file);
+        byte[] exif = Arrays.copyOfRange(exif(false, 3), 6, exif(false, 3).length);   // eXIf holds no "Exif" id
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(png, 0, 33);                                    // signature + IHDR
+        byte[] type = "eXIf".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt(exif.length).array());
+        out.write(type);
+        out.write(exif);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(type);
+        crc.update(exif);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        out.write(png, 33, png.length - 33);
+        Files.write(file, out.toByteArray());
+        assertEquals(3, ImageHeaders.read(file).orientation());
+    }
+
+    @Test
+    void ignoresNonExifApp1Segment() throws IOException {
+        Path file = write("jpg", 40, 30);
+        byte[] xmp = "http://ns.adobe.com/xap/1.0/\0<x:xmpmeta/>".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Files.write(file, withApp1(Files.readAllBytes(file), xmp));
+        ImageHeader header = ImageHeaders.read(file);
+        assertEquals(0, header.orientation());
+        assertEquals(40, header.width());
+    }
+
+    /** An APP1 body: "Exif\0\0", a TIFF header and IFD0 with a width tag, the orientation tag and a string tag. */
+    static byte[] exif(boolean littleEndian, int orientation) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(6 + 8 + 2 + 3 * 12 + 4 + 8)
+                .order(littleEndian ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN);
+        b.put(new byte[] {'E', 'x', 'i', 'f', 0, 0});
+        b.put(littleEndian ? (byte) 'I' : (byte) 'M').put(littleEndian ? (byte) 'I' : (byte) 'M');
+        b.putShort((short) 42).putInt(8);
+        b.putShort((short) 3);
+        b.putShort((short) 0x0100).putShort((short) 4).putInt(1).putInt(40);            // ImageWidth LONG
+        b.putShort((short) 0x010F).putShort((short) 2).putInt(8).putInt(2 + 3 * 12 + 4 + 8); // Make ASCII, at offset
+        b.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
+        b.putInt(0);
+        b.put("Camera\0\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return b.array();
+    }
+
+    static byte[] withExifApp1(byte[] jpeg, byte[] exif) {
+        return withApp1(jpeg, exif);
+    }
+
+    private static byte[] withApp1(byte[] jpeg, byte[] body) {
+        byte[] out = new byte[jpeg.length + 4 + body.length];
+        out[0] = (byte) 0xFF;
+        out[1] = (byte) 0xD8;
+        out[2] = (byte) 0xFF;
+        out[3] = (byte) 0xE1;
+        int length = body.length + 2;
+        out[4] = (byte) (length >> 8);
+        out[5] = (byte) length;
+        System.arraycopy(body, 0, out, 6, body.length);
+        System.arraycopy(jpeg, 2, out, 6 + body.length, jpeg.length - 2);
+        return out;
     }
 }

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Content-check benchmarks (issue 4), side by side on the same files in the same run:
+#  1. exact-duplicate hashing (CRC-32 + CRC-32C of every image, `loupe index --hashes`, phase "hashes") against the
+#     disk's sequential read rate: `cat` of the same files in the same order (one stream, and as many streams as
+#     Loupe's threads) and fio on one 1 GB file with O_DIRECT. Before every cold run the files are evicted
+#     from the page cache one by one (posix_fadvise DONTNEED: this touches only these files, not other
+#     people's cache). A warm run (files cached) shows the hashing's own CPU limit.
+#  2. near-duplicate search (bench/NearDuplicatesBench.java) over 100,000 synthetic 64-bit dHashes.
+# Usage: bench/hashes.sh [DATASET]   (default /tmp/loupe-bench-problems/big: 2,000 JPEGs 1200-2000 px, ~750 MB)
+# Environment: ROUNDS (default 3), THREADS (default 2 x cores, Loupe's default).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+data=${1:-/tmp/loupe-bench-problems/big}
+rounds=${ROUNDS:-3}
+threads=${THREADS:-$((2 * $(nproc)))}
+py=/usr/bin/python3
+jar="$repo/target/loupe.jar"
+work=$(mktemp -d /tmp/loupe-hashes-XXXX)
+trap 'rm -rf "$work"' EXIT
+if [ ! -d "$data/images" ]; then
+  "$py" "$repo/../shared/bench/gen_dataset.py" --out "$data" --images 2000 --classes 20 --format coco \
+    --jpeg-size 1200-2000 --workers 2
+fi
+[ -f "$jar" ] || (cd "$repo" && ./mvnw -q -o package -DskipTests)
+
+(cd "$data" && find images -type f | sort) > "$work/list"
+bytes=$(cd "$data" && xargs -a "$work/list" -d '\n' stat -c %s | awk '{s += $1} END {print s}')
+files=$(wc -l < "$work/list")
+evict() {
+  (cd "$data" && "$py" -c '
+import os, sys
+for p in open(sys.argv[1]):
+    fd = os.open(p.rstrip("\n"), os.O_RDONLY)
+    os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    os.close(fd)' "$work/list")
+}
+secs() { # command... -> wall seconds
+  local t0 t1
+  t0=$(date +%s.%N); "$@" > /dev/null; t1=$(date +%s.%N)
+  echo "$t0 $t1" | awk '{printf "%.3f", $2 - $1}'
+}
+mbs() { echo "$bytes $1" | awk '{printf "%.0f", $1 / 1e6 / $2}'; }
+cat1() { (cd "$data" && xargs -a "$work/list" -d '\n' cat); }
+catn() { (cd "$data" && xargs -a "$work/list" -d '\n' -P "$threads" -n 32 cat); }
+
+echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $files files, $((bytes / 1000000)) MB; threads $threads"
+java -jar "$jar" index "$data" --catalog "$work/base.duckdb" -q > /dev/null   # catalog without hashes
+if command -v fio > /dev/null; then
+  fio --name=seq --filename="$work/fio.dat" --size=1G --rw=write --bs=1M --direct=1 --ioengine=psync \
+    --output-format=terse > /dev/null
+  for r in $(seq "$rounds"); do
+    fio --name=seq --filename="$work/fio.dat" --size=1G --rw=read --bs=1M --direct=1 --ioengine=psync \
+      --output-format=json | "$py" -c 'import json,sys; j=json.load(sys.stdin); print("fio O_DIRECT 1M sequential read: %.0f MB/s" % (j["jobs"][0]["read"]["bw_bytes"] / 1e6))'
+  done
+  rm -f "$work/fio.dat"
+fi
+for r in $(seq "$rounds"); do
+  evict; s=$(secs cat1); echo "round $r cold cat, 1 stream:        $s s  $(mbs "$s") MB/s"
+  evict; s=$(secs catn); echo "round $r cold cat, $threads streams:       $s s  $(mbs "$s") MB/s"
+  evict; cp "$work/base.duckdb" "$work/r.duckdb"
+  java -jar "$jar" index "$data" --catalog "$work/r.duckdb" --threads "$threads" --hashes --json -q > "$work/r.json"
+  "$py" - "$work/r.json" "$bytes" "$files" "$r" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1])); b = int(sys.argv[2]); n = int(sys.argv[3])
+p = j["phaseMillis"]
+print("round %s cold loupe --hashes: content hash %.3f s  %.0f MB/s; dHash %.3f s  %.0f images/s; duplicates %d ms"
+      % (sys.argv[4], p["hashes"] / 1e3, b / 1e6 / (p["hashes"] / 1e3), p["dhash"] / 1e3, n / (p["dhash"] / 1e3),
+         p.get("duplicates", 0)))
+PY
+  rm -f "$work/r.duckdb"
+done
+cp "$work/base.duckdb" "$work/w.duckdb"
+cat1 > /dev/null
+java -jar "$jar" index "$data" --catalog "$work/w.duckdb" --threads "$threads" --hashes --json -q > "$work/w.json"
+"$py" -c 'import json,sys; p=json.load(open(sys.argv[1]))["phaseMillis"]; print("warm loupe --hashes: content hash %.3f s  %.0f MB/s (page cache)" % (p["hashes"]/1e3, int(sys.argv[2])/1e6/(p["hashes"]/1e3)))' "$work/w.json" "$bytes"
+echo "near-duplicate search:"
+java -cp "$jar" "$here/NearDuplicatesBench.java" 100000 "$rounds"
