@@ -16,6 +16,15 @@ import javax.imageio.stream.ImageOutputStream;
 /** Encodes chip images: JPEG at a quality (alpha dropped, since JPEG has none) or PNG. Thread-safe. */
 final class ChipImages {
 
+    /**
+     * Per worker thread: a JPEG writer and an output buffer, reused from chip to chip. Fresh ones per chip cost a
+     * native codec set-up and a few hundred KB of garbage each, and garbage collections wait for the JPEG codec's
+     * JNI critical sections (JFR showed "GCLocker Initiated GC" stalls with several chips in flight).
+     */
+    private static final ThreadLocal<ImageWriter> WRITER = new ThreadLocal<>();
+    private static final ThreadLocal<java.io.ByteArrayOutputStream> BUFFER =
+            ThreadLocal.withInitial(() -> new java.io.ByteArrayOutputStream(1 << 19));
+
     private ChipImages() {
     }
 
@@ -29,18 +38,30 @@ final class ChipImages {
             return;
         }
         BufferedImage rgb = jpegCompatible(image);
-        ImageWriter writer = jpegWriter();
+        ImageWriter writer = WRITER.get();
+        if (writer == null) {
+            writer = jpegWriter();
+            WRITER.set(writer);
+        }
         // Encoded in memory and written with one call: the file stream would write the encoder's small chunks
         // one system call each.
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(1 << 18);
+        java.io.ByteArrayOutputStream bytes = BUFFER.get();
+        bytes.reset();
+        boolean ok = false;
         try (ImageOutputStream out = new javax.imageio.stream.MemoryCacheImageOutputStream(bytes)) {
             ImageWriteParam param = writer.getDefaultWriteParam();
             param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
             param.setCompressionQuality(quality / 100f);
             writer.setOutput(out);
             writer.write(null, new IIOImage(rgb, null, null), param);
+            writer.setOutput(null);
+            ok = true;
         } finally {
-            writer.dispose();
+            if (!ok) {
+                // A failed encoder may be left in any state: start the next chip with a new one.
+                WRITER.remove();
+                writer.dispose();
+            }
         }
         try (java.io.OutputStream file0 = Files.newOutputStream(file)) {
             bytes.writeTo(file0);

@@ -66,6 +66,9 @@ final class ChipSource implements DatasetSource {
     private record Result(ImageItem item, List<Annotation> annotations, ChipManifest.Row row, String failure) {
     }
 
+    /** Per worker thread: its last chip image, reused by the next read (dropped with the pool's threads). */
+    private static final ThreadLocal<BufferedImage> SCRATCH = new ThreadLocal<>();
+
     private final DatasetSource dataset;
     private final Path staging;
     private final ChipOptions options;
@@ -240,7 +243,12 @@ final class ChipSource implements DatasetSource {
             List<Result> results = new ArrayList<>(chips.size());
             if (chips.size() == 1) {
                 ChipGeometry.Planned c = chips.get(0);
-                results.add(write(image, c, () -> shared.source.readRegion(request(c.rect()))));
+                results.add(write(image, c, () -> {
+                    // Decoded into this thread's previous chip image when the source can: see readRegion(r, reuse).
+                    BufferedImage pixels = shared.source.readRegion(request(c.rect()), SCRATCH.get());
+                    SCRATCH.set(pixels);
+                    return pixels;
+                }));
                 return results;
             }
             // A row band: one decode down to its bottom edge, cut into chips.

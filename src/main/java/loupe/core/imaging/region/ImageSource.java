@@ -66,6 +66,19 @@ public interface ImageSource extends AutoCloseable {
     BufferedImage readRegion(RegionRequest request) throws IOException;
 
     /**
+     * Like {@link #readRegion(RegionRequest)}, but may decode into {@code reuse} (and return it) when that image has
+     * the result's size and a layout the source writes directly; otherwise returns a new image. For loops that read
+     * many same-sized regions (chipping): it saves allocating a multi-megabyte image per read, which in G1 is a
+     * "humongous" allocation that triggers collections, which the JPEG codec's JNI critical sections then stall.
+     * The default ignores {@code reuse}.
+     *
+     * @param reuse an image the caller no longer needs, or null
+     */
+    default BufferedImage readRegion(RegionRequest request, BufferedImage reuse) throws IOException {
+        return readRegion(request);
+    }
+
+    /**
      * Reads one tile of a level's grid ({@link PyramidLevel#tileWidth()} x {@link PyramidLevel#tileHeight()}; tiles
      * on the right and bottom edges are smaller), at that level's resolution.
      *

@@ -2,7 +2,6 @@ package loupe.core.imaging.region;
 
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
@@ -168,6 +167,11 @@ final class JpegTiffSource implements ImageSource {
 
     @Override
     public BufferedImage readRegion(RegionRequest r) throws IOException {
+        return readRegion(r, null);
+    }
+
+    @Override
+    public BufferedImage readRegion(RegionRequest r, BufferedImage reuse) throws IOException {
         if ((long) r.x() + r.width() > width() || (long) r.y() + r.height() > height()) {
             throw new IllegalArgumentException("region x=" + r.x() + " y=" + r.y() + " width=" + r.width()
                     + " height=" + r.height() + " is not inside the " + width() + "x" + height() + " image");
@@ -182,7 +186,9 @@ final class JpegTiffSource implements ImageSource {
         if ((long) (lx1 - lx0) * (ly1 - ly0) > ImageIoSource.MAX_DECODE_PIXELS) {
             return fallback().readRegion(r);
         }
-        BufferedImage region = read(levels.get(level.index()), new Rectangle(lx0, ly0, lx1 - lx0, ly1 - ly0));
+        boolean exact = lx1 - lx0 == r.outputWidth() && ly1 - ly0 == r.outputHeight();
+        BufferedImage region = read(levels.get(level.index()), new Rectangle(lx0, ly0, lx1 - lx0, ly1 - ly0),
+                exact ? reuse : null);
         return Resampling.resize(region, r.outputWidth(), r.outputHeight());
     }
 
@@ -199,16 +205,29 @@ final class JpegTiffSource implements ImageSource {
         int x = column * level.tileWidth();
         int y = row * level.tileHeight();
         return read(levels.get(levelIndex), new Rectangle(x, y, Math.min(level.tileWidth(), level.width() - x),
-                Math.min(level.tileHeight(), level.height() - y)));
+                Math.min(level.tileHeight(), level.height() - y)), null);
     }
 
-    /** Decodes the tiles under {@code region} (level pixels) straight into one image. */
-    private BufferedImage read(Level level, Rectangle region) throws IOException {
+    /** Per decoding thread: the buffer a tile's JPEG stream is assembled in (grown as needed, never shrunk). */
+    private static final ThreadLocal<byte[]> STREAM_BUFFER = ThreadLocal.withInitial(() -> new byte[1 << 16]);
+
+    private static boolean reusable(BufferedImage image, Rectangle region, boolean gray) {
+        if (image == null || image.getWidth() != region.width || image.getHeight() != region.height) {
+            return false;
+        }
+        return gray ? image.getType() == BufferedImage.TYPE_BYTE_GRAY
+                : image.getType() == BufferedImage.TYPE_CUSTOM && Resampling.isInterleavedRgb(image);
+    }
+
+    /** Decodes the tiles under {@code region} (level pixels) straight into one image ({@code reuse} if it fits). */
+    private BufferedImage read(Level level, Rectangle region, BufferedImage reuse) throws IOException {
         if (closed) {
             throw new IllegalStateException(path + " is closed");
         }
         PyramidLevel p = level.level();
-        BufferedImage out = level.gray() ? new BufferedImage(region.width, region.height, BufferedImage.TYPE_BYTE_GRAY)
+        boolean reused = reusable(reuse, region, level.gray());
+        BufferedImage out = reused ? reuse : level.gray()
+                ? new BufferedImage(region.width, region.height, BufferedImage.TYPE_BYTE_GRAY)
                 : Resampling.interleavedRgb(region.width, region.height);
         int ftw = level.fileTileWidth();
         int fth = level.fileTileHeight();
@@ -226,7 +245,14 @@ final class JpegTiffSource implements ImageSource {
                     long offset = level.offsets()[index];
                     long count = level.counts()[index];
                     if (count <= 0) {
-                        continue;   // a sparse tile: left black
+                        if (reused) {   // a sparse tile is black; a reused image may hold old pixels there
+                            Rectangle part = new Rectangle(col * ftw, row * fth, ftw, fth).intersection(region);
+                            java.awt.Graphics2D g = out.createGraphics();
+                            g.setColor(java.awt.Color.BLACK);
+                            g.fillRect(part.x - region.x, part.y - region.y, part.width, part.height);
+                            g.dispose();
+                        }
+                        continue;
                     }
                     if (count > 64L << 20 || offset + count > channel.size()) {
                         throw new CorruptImageException("tile " + col + "," + row + " of " + path.getFileName()
@@ -238,8 +264,9 @@ final class JpegTiffSource implements ImageSource {
                     param.setSourceRegion(new Rectangle(part.x - tile.x, part.y - tile.y, part.width, part.height));
                     param.setDestination(out);
                     param.setDestinationOffset(new java.awt.Point(part.x - region.x, part.y - region.y));
-                    try (ImageInputStream in = ImageIO.createImageInputStream(
-                            new ByteArrayInputStream(jpeg(level.tables(), offset, (int) count)))) {
+                    int length = jpeg(level.tables(), offset, (int) count);
+                    try (ImageInputStream in = new com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream(
+                            STREAM_BUFFER.get(), 0, length)) {
                         reader.setInput(in, true, true);
                         reader.read(0, param);
                     }
@@ -254,20 +281,33 @@ final class JpegTiffSource implements ImageSource {
         }
     }
 
-    /** A complete JPEG stream: the shared tables (without their end marker), then the tile (without its start). */
-    private byte[] jpeg(byte[] tables, long offset, int count) throws IOException {
-        java.nio.ByteBuffer tile = TiffDirectory.read(channel, offset, count);
-        if (tables == null || tables.length < 4) {
-            byte[] b = new byte[tile.remaining()];
-            tile.get(b);
-            return b;
+    /**
+     * Assembles a complete JPEG stream in this thread's {@link #STREAM_BUFFER}: the shared tables without their end
+     * marker, then the tile without its start marker (or the tile alone when there are no tables).
+     *
+     * @return the stream's length
+     */
+    private int jpeg(byte[] tables, long offset, int count) throws IOException {
+        int head = tables == null || tables.length < 4 ? 0 : tables.length - 2;
+        int skip = head > 0 ? 2 : 0;
+        byte[] buffer = STREAM_BUFFER.get();
+        if (buffer.length < head + count) {
+            buffer = new byte[Math.max(head + count, buffer.length * 2)];
+            STREAM_BUFFER.set(buffer);
         }
-        int head = tables.length - 2;         // drop EOI
-        byte[] b = new byte[head + tile.remaining() - 2];
-        System.arraycopy(tables, 0, b, 0, head);
-        tile.position(2);                     // drop SOI
-        tile.get(b, head, tile.remaining());
-        return b;
+        if (head > 0) {
+            System.arraycopy(tables, 0, buffer, 0, head);
+        }
+        // With tables, the tile's own start marker (its first 2 bytes) is not copied.
+        java.nio.ByteBuffer target = java.nio.ByteBuffer.wrap(buffer, head, count - skip);
+        long from = offset + skip;
+        while (target.hasRemaining()) {
+            if (channel.read(target, from + target.position() - head) < 0) {
+                throw new CorruptImageException("tile at byte " + offset + " of " + path.getFileName()
+                        + " ends early");
+            }
+        }
+        return head + count - skip;
     }
 
     private ImageReader borrow() throws IOException {

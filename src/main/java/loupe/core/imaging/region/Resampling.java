@@ -51,6 +51,16 @@ final class Resampling {
         return new BufferedImage(cm, raster, false, null);
     }
 
+    /** True for images made by {@link #interleavedRgb} (or laid out the same way). */
+    static boolean isInterleavedRgb(BufferedImage image) {
+        java.awt.image.ColorModel cm = image.getColorModel();
+        return cm instanceof java.awt.image.ComponentColorModel && !cm.hasAlpha() && cm.getNumComponents() == 3
+                && cm.getColorSpace().isCS_sRGB()
+                && image.getSampleModel() instanceof java.awt.image.PixelInterleavedSampleModel p
+                && p.getDataType() == java.awt.image.DataBuffer.TYPE_BYTE && p.getPixelStride() == 3
+                && java.util.Arrays.equals(p.getBandOffsets(), new int[] {0, 1, 2});
+    }
+
     /** An empty image like {@code src} (same type, or the same colour model for custom types). */
     static BufferedImage blank(BufferedImage src, int width, int height) {
         if (src.getType() != BufferedImage.TYPE_CUSTOM) {
