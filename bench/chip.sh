@@ -2,7 +2,8 @@
 # Chipping benchmark (issue 6): the 40000x30000 JPEG-tiled pyramidal BigTIFF of gen_bigimage.sh cut into
 # 1024x1024 JPEG chips by Loupe (`loupe chip`, -Xmx512m) and by `vips dzsave --depth one --tile-size 1024
 # --overlap 0 --suffix .jpg`, alternately, ROUNDS times; prints each run's wall time and peak RSS, then the
-# medians and the throughput ratio (vips time / Loupe time: 1.0 means as fast as vips).
+# medians and the throughput ratio (vips time / Loupe time: 1.0 means as fast as vips), plus the same ratio in
+# CPU time (user + system), which says more than wall time when the machine is shared.
 # Both write JPEG at quality 75 (vips dzsave's default). Not part of ./mvnw verify.
 # Usage: bench/chip.sh [ROUNDS] [DATA_DIR]   (default 3, /tmp/loupe-bench-chip)
 set -euo pipefail
@@ -19,7 +20,7 @@ trap 'rm -rf "$work"' EXIT
 timed() { # label, command... -> "label seconds kb"
   local label=$1; shift
   local t="$work/time.txt"
-  /usr/bin/time -f "%e %M" -o "$t" "$@" > /dev/null 2> "$work/err.txt" || { cat "$work/err.txt" >&2; return 1; }
+  /usr/bin/time -f "%e %M %U %S" -o "$t" "$@" > /dev/null 2> "$work/err.txt" || { cat "$work/err.txt" >&2; return 1; }
   echo "$label $(cat "$t")"
 }
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(vips --version)"
@@ -35,10 +36,11 @@ echo "chips: loupe $(($(wc -l < "$work/loupe/chips.csv") - 1)), vips $(find "$wo
 import statistics, sys
 runs = {}
 for line in open(sys.argv[1]):
-    name, seconds, kb = line.split()
-    runs.setdefault(name, []).append((float(seconds), int(kb)))
-med = {k: (statistics.median(s for s, _ in v), statistics.median(m for _, m in v) / 1024) for k, v in runs.items()}
-for k, (s, mb) in med.items():
-    print(f"{k}: median {s:.2f} s, median peak RSS {mb:.0f} MiB over {len(runs[k])} runs")
-print(f"throughput ratio loupe/vips: {med['vips'][0] / med['loupe'][0]:.2f}x")
+    name, seconds, kb, user, system = line.split()
+    runs.setdefault(name, []).append((float(seconds), int(kb), float(user) + float(system)))
+med = {k: tuple(statistics.median(r[i] for r in v) for i in range(3)) for k, v in runs.items()}
+for k, (s, kb, cpu) in med.items():
+    print(f"{k}: median {s:.2f} s wall, {cpu:.2f} s CPU, peak RSS {kb / 1024:.0f} MiB over {len(runs[k])} runs")
+print(f"throughput ratio loupe/vips: {med['vips'][0] / med['loupe'][0]:.2f}x wall, "
+      f"{med['vips'][2] / med['loupe'][2]:.2f}x CPU time")
 PY
