@@ -129,7 +129,7 @@ public final class ViewerViewModel implements AutoCloseable {
         hovered.set(null);
         viewport.set(null);
         fitMode.set(true);
-        viewRotated.set(false);
+        // viewRotated stays as the user left it: a folder of phone photos shares one orientation.
         message.set("Opening " + next.file().getFileName() + " \u2026");
         bump();
         services.ioExecutor().execute(() -> {

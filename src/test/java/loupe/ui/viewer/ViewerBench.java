@@ -21,12 +21,13 @@ import javafx.stage.Stage;
  *   <li>open, until the overview shows;</li>
  *   <li>1:1 at the centre, until sharp;</li>
  *   <li>a continuous pan of {@code --frames} frames at 1:1 (24 px per frame, diagonally), then until sharp;</li>
+ *   <li>60 frames further right, then (once sharp) 60 frames back over cached tiles: drawing cost alone;</li>
  *   <li>a pan at 25% (12 px per frame);</li>
  *   <li>8 jumps of one view width (and up or down) at 1:1 to parts not seen before, each until sharp.</li>
  * </ol>
  * Prints one line of {@code key=value} results: FX frame intervals (pulse to pulse) and paint times during the
- * pans, times until sharp, the peak heap (sum of the heap pools' peaks, garbage included) and the largest heap
- * in use right after a collection.
+ * pans, times until sharp, the peak heap (sum of the heap pools' peaks, garbage included) and the heap retained
+ * after a full collection at the end (image open, caches full).
  */
 public final class ViewerBench {
 
@@ -43,14 +44,13 @@ public final class ViewerBench {
     /** The harness application. */
     public static final class App extends Application {
 
-        private enum Phase { OPEN, ZOOM, PAN1, SETTLE1, PAN25, SETTLE25, JUMP, DONE }
+        private enum Phase { OPEN, ZOOM, PAN1, SETTLE1, OUT, SETTLE_OUT, BACK, PAN25, SETTLE25, JUMP, DONE }
 
         private final List<Double> frameMs = new ArrayList<>();
         private final List<Double> paintMs = new ArrayList<>();
         private final List<Double> jumpMs = new ArrayList<>();
         private final StringBuilder results = new StringBuilder();
         private ViewerServices services;
-        private long liveAfterGc;
 
         @Override
         public void start(Stage stage) {
@@ -77,6 +77,7 @@ public final class ViewerBench {
                 private long last;
                 private int frame;
                 private int jumps;
+                private long loadsBefore;
 
                 private void next(Phase p, long now) {
                     phase = p;
@@ -92,7 +93,6 @@ public final class ViewerBench {
 
                 @Override
                 public void handle(long now) {
-                    sampleLiveHeap();
                     switch (phase) {
                         case OPEN -> {
                             if (model.getLayer() != null && model.getLayer().hasOverview()) {
@@ -129,6 +129,33 @@ public final class ViewerBench {
                         case SETTLE1 -> {
                             if (sharp()) {
                                 put("pan_1to1_settle_ms", (now - phaseStart) / 1e6);
+                                next(Phase.OUT, now);
+                            }
+                        }
+                        case OUT -> {
+                            model.panBy(-24, 0);
+                            if (++frame >= 60) {
+                                next(Phase.SETTLE_OUT, now);
+                            }
+                        }
+                        case SETTLE_OUT -> {
+                            if (sharp()) {
+                                loadsBefore = services.tileCache().stats().loads();
+                                next(Phase.BACK, now);
+                                painting[0] = true;
+                            }
+                        }
+                        case BACK -> {
+                            // Back over tiles that are all cached: the cost of drawing alone, no decoding.
+                            if (last != 0) {
+                                frameMs.add((now - last) / 1e6);
+                            }
+                            last = now;
+                            model.panBy(24, 0);
+                            if (++frame >= 60) {
+                                painting[0] = false;
+                                summarise("pan_cached");
+                                put("pan_cached_decodes", services.tileCache().stats().loads() - loadsBefore);
                                 model.actualSize();
                                 model.zoomAt(0.25, 0, 0);
                                 model.centerOn(2000, 2000);
@@ -147,7 +174,8 @@ public final class ViewerBench {
                         case JUMP -> {
                             if (frame++ == 0) {
                                 Viewport v = model.getViewport();
-                                model.centerOn(v.centerX() + v.width(), v.centerY() + (jumps % 2 == 0 ? v.height() : -v.height() / 2));
+                                double dy = jumps % 2 == 0 ? v.height() : -v.height() / 2;
+                                model.centerOn(v.centerX() + v.width(), v.centerY() + dy);
                                 phaseStart = now;
                             } else if (sharp()) {
                                 jumpMs.add((now - phaseStart) / 1e6);
@@ -162,7 +190,7 @@ public final class ViewerBench {
                         case DONE -> {
                             stop();
                             put("peak_heap_mb", peakHeapMb());
-                            put("peak_live_after_gc_mb", liveAfterGc / 1048576.0);
+                            put("retained_heap_mb", retainedHeapMb());
                             put("tiles", services.tileCache().stats().toString().replace(' ', '_'));
                             System.out.println("RESULT " + results.toString().trim());
                             Platform.exit();
@@ -200,15 +228,11 @@ public final class ViewerBench {
             return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
         }
 
-        /** Heap in use right after the latest collection (what survives), the largest seen. */
-        private void sampleLiveHeap() {
-            long live = 0;
-            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-                if (pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null) {
-                    live += pool.getCollectionUsage().getUsed();
-                }
-            }
-            liveAfterGc = Math.max(liveAfterGc, live);
+        /** Heap still in use after a full collection at the end, with the image open and the caches full. */
+        private static double retainedHeapMb() {
+            System.gc();
+            Runtime rt = Runtime.getRuntime();
+            return (rt.totalMemory() - rt.freeMemory()) / 1048576.0;
         }
 
         /** The heap pools' peaks added up: an upper bound of the heap ever in use, garbage included. */
