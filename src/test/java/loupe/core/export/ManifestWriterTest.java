@@ -314,14 +314,15 @@ class ManifestWriterTest {
     void contentHashesComeFromTheCatalogWhenItHasThem() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + catalogFile);
              Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE image_hashes AS SELECT path, size, mtime, md5(path) AS sha256 FROM images"
-                    + " WHERE path <> 'images/train/b.jpg'");
+            // The catalog's own hash table (filled by `loupe index --hashes`).
+            st.execute("INSERT INTO image_hashes(path, size, mtime, content_hash)"
+                    + " SELECT path, size, mtime, md5(path) FROM images WHERE path <> 'images/train/b.jpg'");
             // A stale hash (another mtime) must not be reported.
             st.execute("UPDATE image_hashes SET mtime = mtime + 1 WHERE path = 'images/val/c.jpg'");
         }
         Path file = work.resolve("h.jsonl");
         ManifestWriter.Result r = write(file, options(ManifestFormat.JSONL));
-        assertEquals("image_hashes.sha256", r.contentHashes());
+        assertEquals("image_hashes.content_hash", r.contentHashes());
         List<String> lines = Files.readAllLines(file);
         JsonNode a = JSON.readTree(lines.get(0));
         assertEquals(md5Hex("images/train/a.jpg"), a.get("content_hash").asText());
