@@ -49,6 +49,8 @@ import loupe.core.task.Progress;
  */
 public final class CurationSession implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CurationSession.class);
+
     private static final ObjectReader STRING_MAP = new ObjectMapper().readerFor(
             new TypeReference<Map<String, String>>() {
             });
@@ -56,6 +58,9 @@ public final class CurationSession implements AutoCloseable {
     private final DuckDBConnection db;
     private final Path root;
     private List<ClassLabel> resultClasses;
+    private List<Preview.SplitCounts> before;
+    private long sourceImages = -1;
+    private long sourceAnnotations;
     private Recipe evaluated;
 
     private CurationSession(DuckDBConnection db, Path root) {
@@ -98,7 +103,11 @@ public final class CurationSession implements AutoCloseable {
         try {
             progress.update("selecting", 0, 5);
             List<ClassLabel> sourceClasses = sourceClasses();
-            steps.add(step("source", "SELECT count(*) FROM images", "SELECT count(*) FROM annotations"));
+            if (sourceImages < 0) {
+                sourceImages = queryLong("SELECT count(*) FROM images");
+                sourceAnnotations = queryLong("SELECT count(*) FROM annotations");
+            }
+            steps.add(new Preview.Step("source", sourceImages, sourceAnnotations));
             mapClasses(recipe, sourceClasses, notes);
             progress.checkCancelled();
             filterImages(recipe.filter(), sourceClasses, notes);
@@ -112,7 +121,13 @@ public final class CurationSession implements AutoCloseable {
             progress.checkCancelled();
             sample(recipe, notes, steps, progress);
             progress.update("selecting", 4, 5);
-            Preview preview = new Preview(beforeCounts(), afterCounts(), steps,
+            if (before == null) {
+                before = beforeCounts();   // the source does not change while the session is open
+            }
+            long t0 = System.nanoTime();
+            List<Preview.SplitCounts> after = afterCounts();
+            LOG.debug("{} ms: counts after", (System.nanoTime() - t0) / 1_000_000);
+            Preview preview = new Preview(before, after, steps,
                     resultClasses.stream().map(c -> new Preview.ClassEntry(c.id(), c.name())).toList(), notes);
             progress.update("selecting", 5, 5);
             evaluated = recipe;
@@ -144,18 +159,18 @@ public final class CurationSession implements AutoCloseable {
     }
 
     private void execute(String sql, List<Object> parameters) throws SQLException {
+        long t0 = System.nanoTime();
         try (PreparedStatement ps = db.prepareStatement(sql)) {
             for (int i = 0; i < parameters.size(); i++) {
                 ps.setObject(i + 1, parameters.get(i));
             }
             ps.execute();
         }
+        LOG.debug("{} ms: {}", (System.nanoTime() - t0) / 1_000_000, sql.length() > 80 ? sql.substring(0, 80) : sql);
     }
 
     private void execute(String sql) throws SQLException {
-        try (Statement st = db.createStatement()) {
-            st.execute(sql);
-        }
+        execute(sql, List.of());
     }
 
     // ------------------------------------------------------------------------------------------ classes
@@ -342,8 +357,10 @@ public final class CurationSession implements AutoCloseable {
                 where.add("(a.x IS NULL OR (" + String.join(" AND ", box) + "))");
             }
         }
+        // Narrow on purpose: geometry, polygons and attributes are joined back by rowid only when writing,
+        // so an evaluation copies three columns, not every polygon.
         execute("CREATE OR REPLACE TEMP TABLE cur_ann AS SELECT a.rowid AS aid, a.image_path,"
-                + " coalesce(m.dst_id, a.class_id) AS class_id, a.x, a.y, a.w, a.h, a.polygons, a.crowd, a.attributes"
+                + " coalesce(m.dst_id, a.class_id) AS class_id"
                 + " FROM annotations a JOIN cur_img c ON c.path = a.image_path"
                 + " LEFT JOIN cur_map m ON m.src_id = a.class_id WHERE " + String.join(" AND ", where), params);
         Recipe.Labels labels = recipe.labels();
@@ -367,7 +384,9 @@ public final class CurationSession implements AutoCloseable {
             execute("INSERT INTO cur_sel SELECT path, split, 1 FROM cur_img");
             return;
         }
+        long t0 = System.nanoTime();
         Items items = loadItems(recipe.effectiveSeed());
+        LOG.debug("{} ms: loaded {} images' labels", (System.nanoTime() - t0) / 1_000_000, items.size);
         progress.checkCancelled();
         boolean[] keep = Balancer.undersample(items, caps ? balance.maxImagesPerClass() : null,
                 caps ? balance.maxInstancesPerClass() : null);
@@ -396,6 +415,7 @@ public final class CurationSession implements AutoCloseable {
                     recipe.effectiveSeed());
         }
         progress.checkCancelled();
+        LOG.debug("{} ms: sampled and split", (System.nanoTime() - t0) / 1_000_000);
         int[] repeats;
         if (oversample) {
             Recipe.Oversample o = balance.oversample();
@@ -421,39 +441,50 @@ public final class CurationSession implements AutoCloseable {
                 }
             }
         }
+        LOG.debug("{} ms: selection written", (System.nanoTime() - t0) / 1_000_000);
         if (oversample) {
             steps.add(new Preview.Step("oversample", queryLong("SELECT sum(repeats) FROM cur_sel"),
                     queryLong("SELECT sum(s.repeats) FROM cur_ann a JOIN cur_sel s ON s.path = a.image_path")));
         }
     }
 
-    /** The selected images with their label counts, sorted by path. */
+    /**
+     * The selected images with their label counts, sorted by path. Two queries: paths once, then labels as
+     * (image index, class, count) integers, which cross JDBC far faster than a path string per label.
+     */
     private Items loadItems(long seed) throws SQLException {
-        List<String> paths = new ArrayList<>();
-        List<String> splits = new ArrayList<>();
-        List<Integer> starts = new ArrayList<>();
+        execute("CREATE OR REPLACE TEMP TABLE cur_idx AS SELECT path, split,"
+                + " (row_number() OVER (ORDER BY path) - 1)::INTEGER AS idx FROM cur_img");
+        int n = (int) queryLong("SELECT count(*) FROM cur_idx");
+        String[] paths = new String[n];
+        String[] splits = new String[n];
+        try (Statement st = db.createStatement();
+             ResultSet rs = st.executeQuery("SELECT idx, path, split FROM cur_idx ORDER BY idx")) {
+            while (rs.next()) {
+                int i = rs.getInt(1);
+                paths[i] = rs.getString(2);
+                splits[i] = rs.getString(3);
+            }
+        }
+        int[] start = new int[n + 1];
+        IntList images = new IntList();
         IntList classIds = new IntList();
         IntList counts = new IntList();
         try (Statement st = db.createStatement();
-             ResultSet rs = st.executeQuery("SELECT c.path, c.split, a.class_id, count(a.image_path) FROM cur_img c"
-                     + " LEFT JOIN cur_ann a ON a.image_path = c.path GROUP BY ALL ORDER BY c.path, a.class_id")) {
-            String last = null;
+             ResultSet rs = st.executeQuery("SELECT x.idx, a.class_id, count(*)::INTEGER FROM cur_ann a"
+                     + " JOIN cur_idx x ON x.path = a.image_path GROUP BY ALL ORDER BY 1, 2")) {
             while (rs.next()) {
-                String path = rs.getString(1);
-                if (!path.equals(last)) {
-                    paths.add(path);
-                    splits.add(rs.getString(2));
-                    starts.add(classIds.size);
-                    last = path;
-                }
-                int classId = rs.getInt(3);
-                if (!rs.wasNull()) {
-                    classIds.add(classId);
-                    counts.add(rs.getInt(4));
-                }
+                images.add(rs.getInt(1));
+                classIds.add(rs.getInt(2));
+                counts.add(rs.getInt(3));
             }
         }
-        starts.add(classIds.size);
+        for (int k = 0; k < images.size; k++) {
+            start[images.values[k] + 1]++;
+        }
+        for (int i = 0; i < n; i++) {
+            start[i + 1] += start[i];
+        }
         int[] distinct = java.util.Arrays.stream(classIds.toArray()).distinct().sorted().toArray();
         Map<Integer, Integer> dense = new HashMap<>();
         for (int k = 0; k < distinct.length; k++) {
@@ -463,8 +494,7 @@ public final class CurationSession implements AutoCloseable {
         for (int k = 0; k < classIds.size; k++) {
             classIndex[k] = dense.get(classIds.values[k]);
         }
-        return new Items(paths.toArray(String[]::new), splits.toArray(String[]::new),
-                starts.stream().mapToInt(Integer::intValue).toArray(), classIndex, counts.toArray(), distinct, seed);
+        return new Items(paths, splits, start, classIndex, counts.toArray(), distinct, seed);
     }
 
     /** A growable int array (avoids boxing a million labels). */
@@ -640,7 +670,8 @@ public final class CurationSession implements AutoCloseable {
             public ShapeCounts shapeCounts() throws IOException {
                 try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(
                         "SELECT count(*) FILTER (WHERE a.x IS NOT NULL), count(*) FILTER (WHERE a.x IS NOT NULL AND"
-                                + " a.polygons IS NOT NULL) FROM cur_ann a JOIN cur_sel s ON s.path = a.image_path")) {
+                                + " a.polygons IS NOT NULL) FROM cur_ann c JOIN cur_sel s ON s.path = c.image_path"
+                                + " JOIN annotations a ON a.rowid = c.aid")) {
                     rs.next();
                     return new ShapeCounts(rs.getLong(1), rs.getLong(2));
                 } catch (SQLException e) {
@@ -660,9 +691,10 @@ public final class CurationSession implements AutoCloseable {
         ImageItem current = null;
         try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(
                 "SELECT i.path, coalesce(i.size, -1), coalesce(i.mtime, -1), coalesce(i.width, 0),"
-                        + " coalesce(i.height, 0), i.format, s.split, a.class_id, a.x, a.y, a.w, a.h, a.polygons,"
+                        + " coalesce(i.height, 0), i.format, s.split, c.class_id, a.x, a.y, a.w, a.h, a.polygons,"
                         + " a.crowd, a.attributes FROM cur_sel s JOIN images i ON i.path = s.path"
-                        + " LEFT JOIN cur_ann a ON a.image_path = s.path ORDER BY i.path, a.aid")) {
+                        + " LEFT JOIN cur_ann c ON c.image_path = s.path LEFT JOIN annotations a ON a.rowid = c.aid"
+                        + " ORDER BY i.path, c.aid")) {
             while (rs.next()) {
                 String path = rs.getString(1);
                 if (current == null || !current.path().equals(path)) {

@@ -2,7 +2,6 @@ package loupe.core.curation;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -47,28 +46,52 @@ final class Splitter {
             }
         }
 
-        /** Members per group, groups in order of their first (smallest) image index. */
+        /** Members per group (ascending), groups in order of their first (smallest) image index. */
         int[][] members(boolean[] keep) {
-            Map<Integer, List<Integer>> byRoot = new HashMap<>();
-            List<Integer> roots = new ArrayList<>();
-            for (int i = 0; i < parent.length; i++) {
+            int n = parent.length;
+            int[] groupOfRoot = new int[n];
+            java.util.Arrays.fill(groupOfRoot, -1);
+            int[] group = new int[n];
+            int groups = 0;
+            IntCounter sizes = new IntCounter();
+            for (int i = 0; i < n; i++) {
                 if (!keep[i]) {
                     continue;
                 }
                 int r = find(i);
-                List<Integer> list = byRoot.get(r);
-                if (list == null) {
-                    list = new ArrayList<>();
-                    byRoot.put(r, list);
-                    roots.add(r);
+                if (groupOfRoot[r] < 0) {
+                    groupOfRoot[r] = groups++;
                 }
-                list.add(i);
+                group[i] = groupOfRoot[r];
+                sizes.increment(group[i]);
             }
-            int[][] out = new int[roots.size()][];
-            for (int g = 0; g < out.length; g++) {
-                out[g] = byRoot.get(roots.get(g)).stream().mapToInt(Integer::intValue).toArray();
+            int[][] out = new int[groups][];
+            for (int g = 0; g < groups; g++) {
+                out[g] = new int[sizes.get(g)];
+            }
+            int[] fill = new int[groups];
+            for (int i = 0; i < n; i++) {
+                if (keep[i]) {
+                    out[group[i]][fill[group[i]]++] = i;
+                }
             }
             return out;
+        }
+    }
+
+    /** Counts per dense index, growing as needed. */
+    private static final class IntCounter {
+        private int[] counts = new int[1024];
+
+        void increment(int i) {
+            if (i >= counts.length) {
+                counts = java.util.Arrays.copyOf(counts, Math.max(i + 1, counts.length * 2));
+            }
+            counts[i]++;
+        }
+
+        int get(int i) {
+            return i < counts.length ? counts[i] : 0;
         }
     }
 
@@ -83,18 +106,19 @@ final class Splitter {
         double[] shares = ratios.values().stream().mapToDouble(Double::doubleValue).toArray();
         int[][] members = groups.members(keep);
         int g = members.length;
-        long[] groupKey = new long[g];
         int[] groupSize = new int[g];
+        int[] firstMember = new int[g];
+        int[] groupOfFirst = new int[items.size];
         for (int j = 0; j < g; j++) {
-            groupKey[j] = items.keys[members[j][0]];
             groupSize[j] = members[j].length;
+            firstMember[j] = members[j][0];
+            groupOfFirst[members[j][0]] = j;
         }
-        Integer[] order = new Integer[g];
+        // Groups in the random order of their first images.
+        int[] order = items.sortByKey(firstMember);
         for (int j = 0; j < g; j++) {
-            order[j] = j;
+            order[j] = groupOfFirst[order[j]];
         }
-        Arrays.sort(order, (a, b) -> groupKey[a] != groupKey[b] ? Long.compare(groupKey[a], groupKey[b])
-                : Integer.compare(a, b));
         long total = Arrays.stream(groupSize).asLongStream().sum();
         double[] desired = new double[names.length];
         for (int s = 0; s < names.length; s++) {
@@ -122,30 +146,51 @@ final class Splitter {
         return out;
     }
 
-    private static void stratify(Items items, int[][] members, int[] groupSize, Integer[] order, double[] shares,
+    private static void stratify(Items items, int[][] members, int[] groupSize, int[] order, double[] shares,
                                  double[] desired, int[] splitOfGroup, Random random) {
         int classes = items.classCount();
         int splits = shares.length;
-        // Each group's label weights: images in the group having the label.
-        List<Map<Integer, Integer>> weights = new ArrayList<>(members.length);
-        double[] remaining = new double[classes];
-        List<List<Integer>> groupsOfClass = new ArrayList<>(classes);
-        for (int c = 0; c < classes; c++) {
-            groupsOfClass.add(new ArrayList<>());
-        }
-        for (int[] member : members) {
-            Map<Integer, Integer> w = new HashMap<>();
-            for (int i : member) {
+        // Each group's label weights (images in the group having the label), CSR: labels of group g at
+        // [weightStart[g], weightStart[g + 1]) in ascending class order.
+        int groups = members.length;
+        int[] weightStart = new int[groups + 1];
+        int[] weightClass = new int[items.classIndex.length];
+        int[] weight = new int[items.classIndex.length];
+        int[] accumulated = new int[classes];
+        int[] touched = new int[classes];
+        int filled = 0;
+        for (int g = 0; g < groups; g++) {
+            int nTouched = 0;
+            for (int i : members[g]) {
                 for (int k = items.start[i]; k < items.start[i + 1]; k++) {
-                    w.merge(items.classIndex[k], 1, Integer::sum);
+                    int c = items.classIndex[k];
+                    if (accumulated[c]++ == 0) {
+                        touched[nTouched++] = c;
+                    }
                 }
             }
-            weights.add(w);
+            Arrays.sort(touched, 0, nTouched);
+            for (int t = 0; t < nTouched; t++) {
+                weightClass[filled] = touched[t];
+                weight[filled++] = accumulated[touched[t]];
+                accumulated[touched[t]] = 0;
+            }
+            weightStart[g + 1] = filled;
         }
-        for (int j : order) {
-            for (Map.Entry<Integer, Integer> e : weights.get(j).entrySet()) {
-                remaining[e.getKey()] += e.getValue();
-                groupsOfClass.get(e.getKey()).add(j);
+        double[] remaining = new double[classes];
+        int[] groupCount = new int[classes];
+        for (int k = 0; k < filled; k++) {
+            remaining[weightClass[k]] += weight[k];
+            groupCount[weightClass[k]]++;
+        }
+        int[][] groupsOfClass = new int[classes][];
+        for (int c = 0; c < classes; c++) {
+            groupsOfClass[c] = new int[groupCount[c]];
+        }
+        int[] fill = new int[classes];
+        for (int g : order) {
+            for (int k = weightStart[g]; k < weightStart[g + 1]; k++) {
+                groupsOfClass[weightClass[k]][fill[weightClass[k]]++] = g;
             }
         }
         double[][] desiredOfClass = new double[splits][classes];
@@ -167,7 +212,7 @@ final class Splitter {
                 return;
             }
             done[label] = true;
-            for (int j : groupsOfClass.get(label)) {
+            for (int j : groupsOfClass[label]) {
                 if (splitOfGroup[j] >= 0) {
                     continue;
                 }
@@ -178,9 +223,9 @@ final class Splitter {
                 int s = argmax(forLabel, desired, random);
                 splitOfGroup[j] = s;
                 desired[s] -= groupSize[j];
-                for (Map.Entry<Integer, Integer> e : weights.get(j).entrySet()) {
-                    desiredOfClass[s][e.getKey()] -= e.getValue();
-                    remaining[e.getKey()] -= e.getValue();
+                for (int k = weightStart[j]; k < weightStart[j + 1]; k++) {
+                    desiredOfClass[s][weightClass[k]] -= weight[k];
+                    remaining[weightClass[k]] -= weight[k];
                 }
             }
         }
