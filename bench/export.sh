@@ -4,23 +4,35 @@
 # files, alternately, several rounds, in the same run. Loupe's time is end to end: JVM start, incremental
 # re-index of the (already indexed) source ("loupe"; skipped with --no-reindex in "loupe-warm", as the UI
 # exports from the catalog it has just indexed), recipe evaluation, COCO annotation files, 100,000 hard links.
-# Usage: bench/export.sh [ROUNDS] [IMAGES]   (defaults 5, 100000; data in /tmp/loupe-bench-curate)
+# VARIANT "full" is gen_dataset.py's default annotations (~7.5 boxes per image, each with a 24-point polygon:
+# 750k annotations to write as COCO JSON, which cp -al does not do); "light" has the same image files (hard
+# links of the full variant's) with ~1.5 boxes per image and no polygons, so the images dominate.
+# Usage: bench/export.sh [ROUNDS] [IMAGES] [VARIANT]   (defaults 5, 100000, full; data in /tmp/loupe-bench-curate)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 rounds=${1:-5}
 images=${2:-100000}
+variant=${3:-full}
 base=/tmp/loupe-bench-curate
-src="$base/ds$((images / 1000))k"
+full="$base/ds$((images / 1000))k"
+src="$full"
+[ "$variant" = light ] && src="$base/ds$((images / 1000))k-light"
 py=/usr/bin/python3
 jar="$repo/target/loupe.jar"
-work="$base/work"
+work="$base/work-$variant"
 mkdir -p "$base"
 rm -rf "$work" && mkdir -p "$work"
 trap 'rm -rf "$work"' EXIT
-if [ ! -f "$src/meta.json" ]; then
-  "$py" "$repo/../shared/bench/gen_dataset.py" --out "$src" --images "$images" --classes 80 --format coco \
+if [ ! -f "$full/meta.json" ]; then
+  "$py" "$repo/../shared/bench/gen_dataset.py" --out "$full" --images "$images" --classes 80 --format coco \
     --jpeg-size 64-160 --workers 2 --force
+fi
+if [ ! -f "$src/meta.json" ]; then
+  # Same seed and sizes, so the same file names, sizes and splits; only the annotations differ.
+  "$py" "$repo/../shared/bench/gen_dataset.py" --out "$src" --images "$images" --classes 80 --format coco \
+    --jpeg-size 64-160 --objects-mean 1 --seg-points 0 --no-images --force
+  cp -al "$full/images" "$src/images"
 fi
 [ -f "$jar" ] || (cd "$repo" && ./mvnw -q -o package -DskipTests)
 cat > "$work/recipe.json" <<'EOF'
