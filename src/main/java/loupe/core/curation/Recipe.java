@@ -147,11 +147,14 @@ public record Recipe(Integer version, Long seed, Filter filter, Labels labels, B
 
     // ------------------------------------------------------------------------------------------ reading
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
+    /** Strict: no unknown fields, no trailing content, no coercion ("3" is not a number, 3 not a boolean). */
+    private static final ObjectMapper MAPPER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(SerializationFeature.INDENT_OUTPUT);
+            .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
 
     /** Reads and validates a recipe file. */
     public static Recipe read(Path file) throws IOException {
@@ -179,7 +182,7 @@ public record Recipe(Integer version, Long seed, Filter filter, Labels labels, B
             String field = path(e);
             String type = e.getTargetType() == null ? "another value" : describe(e.getTargetType());
             throw new RecipeException(field, prefix + (field.isEmpty() ? "the recipe" : "field '" + field + "'")
-                    + " expects " + type + firstLine(e.getOriginalMessage()), e);
+                    + " expects " + type + found(e), e);
         } catch (JsonMappingException e) {
             String field = path(e);
             throw new RecipeException(field, prefix + "field '" + field + "': " + firstLine(e.getOriginalMessage())
@@ -205,6 +208,25 @@ public record Recipe(Integer version, Long seed, Filter filter, Labels labels, B
             }
         }
         return sb.toString();
+    }
+
+    /** What the file had where the mismatch was, in plain words (", found \"x\"", ", found a list"). */
+    private static String found(MismatchedInputException e) {
+        if (e instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException f && f.getValue() != null) {
+            return ", found \"" + f.getValue() + "\"";
+        }
+        if (e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser parser && parser.currentToken() != null) {
+            return switch (parser.currentToken()) {
+                case START_ARRAY -> ", found a list";
+                case START_OBJECT -> ", found an object";
+                case VALUE_STRING -> ", found a string";
+                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> ", found a number";
+                case VALUE_TRUE, VALUE_FALSE -> ", found true or false";
+                case VALUE_NULL -> ", found null";
+                default -> "";
+            };
+        }
+        return "";
     }
 
     private static String describe(Class<?> type) {

@@ -95,6 +95,8 @@ class RecipeTest {
         assertOneLine(e);
         assertTrue(e.getMessage().contains("expects a number"), e.getMessage());
         assertEquals("filter.splits", invalid("{\"filter\": {\"splits\": \"train\"}}").field());
+        assertEquals("labels.dropEmptyImages", invalid("{\"labels\": {\"dropEmptyImages\": 3}}").field());
+        assertEquals("seed", invalid("{\"seed\": \"12\"}").field(), "no coercion from strings");
     }
 
     @Test
