@@ -98,7 +98,7 @@ class StatsCommandTest {
         coco();
         CliTest.Run run = stats(dataset, "--timing", "--json");
         assertEquals(0, run.code(), run.err());
-        assertTrue(run.err().matches("(?s)statistics: [0-9.]+ ms\\s*"), run.err());
+        assertTrue(run.err().matches("(?s)statistics: [0-9.]+ ms \\(process CPU [0-9.]+ ms\\)\\s*"), run.err());
     }
 
     @Test
