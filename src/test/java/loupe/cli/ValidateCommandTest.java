@@ -98,9 +98,8 @@ class ValidateCommandTest {
 
     /**
      * Every defect gen_dataset.py --defects injects (defects.json) is reported with the right kind and path.
-     * NOTE: duplicate images are found by another command's check, and the generator's "image without
-     * annotation" is a file on disk that the COCO file does not list (not an image of the dataset as the
-     * annotations declare it), so those two are not expected here.
+     * NOTE: duplicate images are found only with {@code --hashes}, so they are not expected here; the
+     * generator's "image without annotation" is a file on disk that the COCO file does not list.
      */
     @Test
     void findsEveryInjectedDefect() throws Exception {
@@ -123,7 +122,8 @@ class ValidateCommandTest {
             }
         }
         Map<String, String> kindOf = Map.of("truncated_jpeg", "CORRUPT_IMAGE", "bbox_out_of_bounds",
-                "BOX_OUT_OF_BOUNDS", "zero_area_box", "INVALID_BOX", "annotation_missing_image", "MISSING_IMAGE");
+                "BOX_OUT_OF_BOUNDS", "zero_area_box", "INVALID_BOX", "annotation_missing_image", "MISSING_IMAGE",
+                "image_without_annotation", "IMAGE_NOT_IN_ANNOTATIONS");
         int checked = 0;
         for (JsonNode d : defects) {
             String kind = kindOf.get(d.get("type").asText());
@@ -132,7 +132,7 @@ class ValidateCommandTest {
                 checked++;
             }
         }
-        assertEquals(4, checked);
-        assertEquals(4, found.size(), "nothing but the injected defects: " + found);
+        assertEquals(5, checked);
+        assertEquals(5, found.size(), "nothing but the injected defects: " + found);
     }
 }

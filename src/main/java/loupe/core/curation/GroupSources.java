@@ -92,8 +92,18 @@ public final class GroupSources {
                     + (column == null ? "among " + HASH_COLUMNS : "'" + column + "'"));
             return false;
         }
+        long[] keys = {0};
         ctx.forEachKey("SELECT h.path, CAST(h." + column + " AS VARCHAR) FROM " + table + " h"
-                + " JOIN cur_img c ON c.path = h.path WHERE h." + column + " IS NOT NULL", sink);
+                + " JOIN cur_img c ON c.path = h.path WHERE h." + column + " IS NOT NULL", (path, key) -> {
+                    keys[0]++;
+                    sink.accept(path, key);
+                });
+        if (keys[0] == 0) {
+            // The catalog always has the table; it is empty until content checks ran.
+            ctx.note("grouping by duplicates skipped: no content hashes in the catalog"
+                    + " (run `loupe index --hashes` first)");
+            return false;
+        }
         return true;
     }
 }

@@ -91,7 +91,7 @@ class CurationSplitTest {
         String recipe = "{\"split\": {\"method\": \"random\", \"ratios\": {\"a\": 0.5, \"b\": 0.5},"
                 + " \"groupBy\": [{\"by\": \"duplicates\"}]}}";
         Curations.Selected without = Curations.evaluate(data, catalogFile, recipe);
-        assertTrue(without.preview().notes().stream().anyMatch(n -> n.contains("no table 'image_hashes'")),
+        assertTrue(without.preview().notes().stream().anyMatch(n -> n.contains("no content hashes")),
                 without.preview().notes().toString());
         // Another index step would write this table; here the test does, with one hash per slide.
         try (Catalog catalog = Catalog.open(catalogFile)) {
@@ -99,8 +99,8 @@ class CurationSplitTest {
         }
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + catalogFile);
              Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE image_hashes AS SELECT path, regexp_extract(path, 's(\\d+)_', 1) AS sha256"
-                    + " FROM images");
+            st.execute("INSERT INTO image_hashes(path, content_hash)"
+                    + " SELECT path, regexp_extract(path, 's(\\d+)_', 1) FROM images");
         }
         Curations.Selected with = Curations.evaluate(data, catalogFile, recipe);
         assertTrue(with.preview().notes().isEmpty(), with.preview().notes().toString());
