@@ -1,0 +1,243 @@
+package loupe.core.thumbs;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Iterator;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageOutputStream;
+
+import loupe.core.imaging.CorruptImageException;
+import loupe.core.index.CatalogLocation;
+
+/**
+ * Makes and caches thumbnails: the image scaled to fit a square of {@link #sizePx()} pixels, aspect kept.
+ * A big image is not decoded whole: the reader subsamples its source rows and columns (or, for a multi-image
+ * TIFF pyramid, reads the smallest level that is still big enough), then the result is scaled smoothly.
+ *
+ * <p>Thumbnails are kept as JPEG files under {@code cacheDir}, named by a hash of the image file's absolute path,
+ * size, modification time and the thumbnail size, so a changed file gets a new thumbnail. The cache folder is
+ * Loupe's ({@link #defaultCacheDir()}), never the dataset. Files appear atomically (temp file, then rename), so a
+ * concurrent reader sees a whole thumbnail or none.
+ *
+ * <p>Thread-safe: every method may be called from several threads at once (the gallery uses a small pool).
+ */
+public final class ThumbnailService {
+
+    /** The thumbnail size the gallery uses. */
+    public static final int DEFAULT_SIZE_PX = 256;
+    /** Images with more pixels than this (after subsampling) are refused instead of allocated. */
+    private static final long MAX_DECODED_PIXELS = 64L * 1024 * 1024;
+    private static final float JPEG_QUALITY = 0.85f;
+
+    private final Path cacheDir;
+    private final int sizePx;
+
+    /**
+     * @param cacheDir the folder thumbnails are written to (created when needed)
+     * @param sizePx   the longest side of a thumbnail, in pixels
+     */
+    public ThumbnailService(Path cacheDir, int sizePx) {
+        if (sizePx < 16 || sizePx > 2048) {
+            throw new IllegalArgumentException("thumbnail size " + sizePx + " px is outside 16..2048");
+        }
+        this.cacheDir = cacheDir;
+        this.sizePx = sizePx;
+    }
+
+    /** {@code <Loupe cache>/thumbnails}, beside the catalogs (see {@link CatalogLocation#cacheDirectory()}). */
+    public static Path defaultCacheDir() {
+        return CatalogLocation.cacheDirectory().resolve("thumbnails");
+    }
+
+    public int sizePx() {
+        return sizePx;
+    }
+
+    public Path cacheDir() {
+        return cacheDir;
+    }
+
+    /** A thumbnail and where it came from. */
+    public record Thumbnail(BufferedImage image, boolean fromCache) {
+    }
+
+    /**
+     * The thumbnail of {@code imageFile}: read from the disk cache when it holds one for this size and mtime,
+     * else made and written to the cache.
+     *
+     * @param size  the image file's size in bytes, as indexed (part of the cache key)
+     * @param mtime the image file's modification time in ms, as indexed (part of the cache key)
+     * @throws NoSuchFileException   when the image file does not exist
+     * @throws CorruptImageException when no reader can decode it
+     * @throws IOException           when it cannot be read
+     */
+    public Thumbnail load(Path imageFile, long size, long mtime) throws IOException {
+        Path cached = cacheFile(imageFile, size, mtime);
+        if (Files.isRegularFile(cached)) {
+            BufferedImage image = ImageIO.read(cached.toFile());
+            if (image != null) {
+                return new Thumbnail(image, true);
+            }
+            // A damaged cache file is made again below.
+        }
+        BufferedImage thumbnail = generate(imageFile);
+        write(thumbnail, cached);
+        return new Thumbnail(thumbnail, false);
+    }
+
+    /** Where the thumbnail of an image file with this size and mtime is cached (it may not exist). */
+    public Path cacheFile(Path imageFile, long size, long mtime) {
+        String key = imageFile.toAbsolutePath().normalize() + "\n" + size + "\n" + mtime + "\n" + sizePx;
+        String hash = sha256(key);
+        return cacheDir.resolve(String.valueOf(sizePx)).resolve(hash.substring(0, 2)).resolve(hash + ".jpg");
+    }
+
+    /** Makes the thumbnail of {@code imageFile} without touching the cache. */
+    public BufferedImage generate(Path imageFile) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(imageFile.toFile())) {
+            if (in == null) {
+                throw new NoSuchFileException(imageFile.toString());
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new CorruptImageException(imageFile + ": no image reader recognises this file");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, false, true);
+                int index = level(reader);
+                int w = reader.getWidth(index);
+                int h = reader.getHeight(index);
+                if (w <= 0 || h <= 0) {
+                    throw new CorruptImageException(imageFile + ": image size " + w + "x" + h);
+                }
+                // Subsample to no less than the thumbnail size: scaling the rest down smoothly avoids the
+                // aliasing of subsampling all the way.
+                int step = Math.max(1, Math.max(w, h) / sizePx);
+                if ((long) (w / step) * (h / step) > MAX_DECODED_PIXELS) {
+                    throw new CorruptImageException(imageFile + ": " + w + "x" + h + " is too big to preview");
+                }
+                ImageReadParam param = reader.getDefaultReadParam();
+                param.setSourceSubsampling(step, step, 0, 0);
+                BufferedImage decoded = reader.read(index, param);
+                return scale(decoded, sizePx);
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof NoSuchFileException || e instanceof CorruptImageException) {
+                    throw e;
+                }
+                // Readers throw IIOException, or runtime exceptions on damaged data: both mean "cannot decode".
+                throw new CorruptImageException(imageFile + ": " + e.getMessage(), e);
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
+    /**
+     * The image to read: the first, or for a TIFF with several images (a pyramid), the smallest one whose longest
+     * side is still at least the thumbnail size.
+     */
+    private int level(ImageReader reader) throws IOException {
+        String format = reader.getFormatName().toLowerCase(java.util.Locale.ROOT);
+        if (!format.contains("tif")) {
+            return 0;
+        }
+        int count = reader.getNumImages(true);
+        int best = 0;
+        long bestPixels = (long) reader.getWidth(0) * reader.getHeight(0);
+        for (int i = 1; i < count; i++) {
+            int w = reader.getWidth(i);
+            int h = reader.getHeight(i);
+            long pixels = (long) w * h;
+            if (Math.max(w, h) >= sizePx && pixels < bestPixels) {
+                best = i;
+                bestPixels = pixels;
+            }
+        }
+        return best;
+    }
+
+    /** Scales {@code image} to fit {@code box} pixels (never up), as opaque RGB. */
+    static BufferedImage scale(BufferedImage image, int box) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        double factor = Math.min(1.0, box / (double) Math.max(w, h));
+        int tw = Math.max(1, (int) Math.round(w * factor));
+        int th = Math.max(1, (int) Math.round(h * factor));
+        BufferedImage out = new BufferedImage(tw, th, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+            g.setColor(java.awt.Color.WHITE);
+            g.fillRect(0, 0, tw, th); // transparent PNGs get a white background, not black
+            g.drawImage(image, 0, 0, tw, th, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    private void write(BufferedImage thumbnail, Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path temp = Files.createTempFile(target.getParent(), ".thumb-", ".tmp");
+        try {
+            try (OutputStream out = Files.newOutputStream(temp)) {
+                encodeJpeg(thumbnail, out);
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Encodes an RGB image as a JPEG of quality 0.85. */
+    public static void encodeJpeg(BufferedImage image, OutputStream out) throws IOException {
+        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("jpeg");
+        if (!writers.hasNext()) {
+            throw new IOException("no JPEG writer available");
+        }
+        ImageWriter writer = writers.next();
+        try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(ios);
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(JPEG_QUALITY);
+            writer.write(null, new IIOImage(image, null, null), param);
+        } finally {
+            writer.dispose();
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
