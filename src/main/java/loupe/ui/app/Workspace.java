@@ -1,0 +1,114 @@
+package loupe.ui.app;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+import loupe.core.query.CatalogSession;
+import loupe.ui.app.MainViewModel.Status;
+import loupe.ui.browse.GalleryViewModel;
+import loupe.ui.browse.ThumbnailLoader;
+import loupe.ui.fx.Notification;
+import loupe.ui.fx.Notifications;
+import loupe.ui.problems.ProblemsViewModel;
+import loupe.ui.viewer.ViewerViewModel;
+
+/**
+ * The view models of the main window and how they follow each other: when an index succeeds the session opens
+ * its catalog and the gallery and problems read from it; when another index starts they are cleared and the
+ * catalog is closed; the viewer shows the gallery's selection while it is the current view. New views (charts,
+ * curation) get their view model here. FX thread only.
+ */
+public final class Workspace {
+
+    private final MainViewModel main;
+    private final CatalogSession session;
+    private final ThumbnailLoader thumbnails;
+    private final Notifications notifications = new Notifications();
+    private final GalleryViewModel gallery;
+    private final ViewerViewModel viewer;
+    private final ProblemsViewModel problems;
+
+    /**
+     * @param main       the window's model (indexing, summary, view, theme)
+     * @param session    the catalog session; its executor must be the one the index jobs run on, so that closing
+     *                   it before an index and opening it after are ordered
+     * @param thumbnails the gallery's thumbnails
+     * @param background runs image decoding for the viewer
+     * @param fx         runs callbacks on the FX thread
+     */
+    public Workspace(MainViewModel main, CatalogSession session, ThumbnailLoader thumbnails, Executor background,
+                     Executor fx) {
+        this.main = main;
+        this.session = session;
+        this.thumbnails = thumbnails;
+        gallery = new GalleryViewModel(session, fx, notifications);
+        viewer = new ViewerViewModel(background, fx);
+        problems = new ProblemsViewModel(session, fx, notifications);
+        main.statusProperty().addListener((obs, old, status) -> {
+            if (status == Status.LOADED) {
+                opened(fx);
+            } else {
+                gallery.clear();
+                problems.clear();
+                viewer.show(null, null);
+                session.close();
+            }
+        });
+        gallery.selectedProperty().addListener((obs, old, item) -> showInViewer());
+        main.viewProperty().addListener((obs, old, view) -> showInViewer());
+    }
+
+    private void opened(Executor fx) {
+        Path catalog = main.getCatalogFile();
+        Path root = main.getRoot();
+        List<GalleryViewModel.ClassOption> classes = main.getClasses().stream()
+                .map(c -> new GalleryViewModel.ClassOption(c.id(), c.name())).toList();
+        session.open(catalog).whenCompleteAsync((file, error) -> {
+            if (main.getStatus() != Status.LOADED || !catalog.equals(main.getCatalogFile())) {
+                return; // another folder is being opened meanwhile
+            }
+            if (error != null) {
+                notifications.post(Notification.error("The index was made but cannot be opened for browsing.",
+                        error.getCause() != null ? error.getCause() : error));
+                return;
+            }
+            gallery.load(root, classes);
+            problems.load();
+        }, fx);
+    }
+
+    private void showInViewer() {
+        if (main.getView() == AppView.VIEWER && viewer.itemProperty().get() != gallery.getSelected()) {
+            viewer.show(gallery.getRoot(), gallery.getSelected());
+        }
+    }
+
+    public MainViewModel main() {
+        return main;
+    }
+
+    public GalleryViewModel gallery() {
+        return gallery;
+    }
+
+    public ViewerViewModel viewer() {
+        return viewer;
+    }
+
+    public ProblemsViewModel problems() {
+        return problems;
+    }
+
+    public Notifications notifications() {
+        return notifications;
+    }
+
+    public ThumbnailLoader thumbnails() {
+        return thumbnails;
+    }
+
+    public CatalogSession session() {
+        return session;
+    }
+}
