@@ -182,14 +182,15 @@ public final class LoupeApp extends Application {
             writer.start();
         };
         boolean images = model.getView() == AppView.GALLERY || model.getView() == AppView.VIEWER;
-        Runnable settleThenCapture = () -> {
+        Runnable settle = () -> {
             if (model.getView() == AppView.VIEWER) {
                 selectFirstImage(0);
             }
-            PauseTransition settle = new PauseTransition(images ? SNAPSHOT_SETTLE_IMAGES : SNAPSHOT_SETTLE);
-            settle.setOnFinished(e -> capture.run());
-            settle.play();
+            PauseTransition pause = new PauseTransition(images ? SNAPSHOT_SETTLE_IMAGES : SNAPSHOT_SETTLE);
+            pause.setOnFinished(e -> capture.run());
+            pause.play();
         };
+        Runnable settleThenCapture = () -> whenViewsLoaded(settle, 0);
         model.statusProperty().addListener((obs, old, status) -> {
             if (status != MainViewModel.Status.INDEXING) {
                 settleThenCapture.run();
@@ -204,6 +205,20 @@ public final class LoupeApp extends Application {
         PauseTransition timeout = new PauseTransition(SNAPSHOT_TIMEOUT);
         timeout.setOnFinished(e -> capture.run());
         timeout.play();
+    }
+
+    /** Runs {@code then} once the gallery and the problems have read the catalog (or after ~10 s). */
+    private void whenViewsLoaded(Runnable then, int attempt) {
+        boolean loaded = model.getStatus() != MainViewModel.Status.LOADED
+                || (!workspace.problems().getCountText().isEmpty() && !workspace.gallery().getCountText().isEmpty()
+                && !workspace.gallery().getCountText().startsWith("Counting"));
+        if (loaded || attempt > 100) {
+            then.run();
+            return;
+        }
+        PauseTransition retry = new PauseTransition(Duration.millis(100));
+        retry.setOnFinished(e -> whenViewsLoaded(then, attempt + 1));
+        retry.play();
     }
 
     /** For a viewer snapshot: select the gallery's first image once its page has arrived. */

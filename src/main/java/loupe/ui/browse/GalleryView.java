@@ -2,6 +2,7 @@ package loupe.ui.browse;
 
 import java.util.AbstractList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.stream.Collectors;
@@ -89,7 +90,7 @@ public final class GalleryView extends BorderPane {
         TextField name = new TextField();
         name.setId("galleryNameFilter");
         name.setPromptText("Search file names");
-        name.setPrefColumnCount(14);
+        name.setPrefColumnCount(12);
         PauseTransition typing = new PauseTransition(TYPING_PAUSE);
         typing.setOnFinished(e -> model.filterByName(name.getText()));
         name.textProperty().addListener((obs, old, text) -> typing.playFromStart());
@@ -101,7 +102,7 @@ public final class GalleryView extends BorderPane {
         CheckComboBox<GalleryViewModel.ClassOption> classes = new CheckComboBox<>(model.getClasses());
         classes.setId("galleryClassFilter");
         classes.setTitle("Any class");
-        classes.setShowCheckedCount(true);
+        classes.setPrefWidth(150);
         ComboBox<String> classMode = new ComboBox<>(FXCollections.observableArrayList("any of", "all of"));
         classMode.setId("galleryClassMode");
         classMode.getSelectionModel().select(0);
@@ -109,7 +110,12 @@ public final class GalleryView extends BorderPane {
                         .map(GalleryViewModel.ClassOption::id).collect(Collectors.toSet()),
                 classMode.getSelectionModel().getSelectedIndex() == 1);
         classes.getCheckModel().getCheckedItems().addListener((ListChangeListener<GalleryViewModel.ClassOption>)
-                c -> applyClasses.run());
+                c -> {
+                    List<GalleryViewModel.ClassOption> checked = classes.getCheckModel().getCheckedItems();
+                    classes.setTitle(checked.isEmpty() ? "Any class" : checked.stream()
+                            .map(GalleryViewModel.ClassOption::name).collect(Collectors.joining(", ")));
+                    applyClasses.run();
+                });
         classMode.setOnAction(e -> applyClasses.run());
 
         ComboBox<String> split = new ComboBox<>();
@@ -128,6 +134,7 @@ public final class GalleryView extends BorderPane {
 
         ComboBox<String> problem = new ComboBox<>();
         problem.setId("galleryProblemFilter");
+        problem.setPrefWidth(150);
         Runnable fillKinds = () -> {
             problem.getItems().setAll("Any image", "With problems");
             problem.getItems().addAll(model.getProblemKinds());
@@ -178,7 +185,7 @@ public final class GalleryView extends BorderPane {
             model.resetFilter();
         });
 
-        FlowPane bar = new FlowPane(14, 6,
+        FlowPane bar = new FlowPane(12, 6,
                 group(name),
                 group(new Label("Classes"), classMode, classes),
                 group(split),

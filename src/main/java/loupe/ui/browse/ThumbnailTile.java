@@ -97,6 +97,9 @@ final class ThumbnailTile extends VBox {
             }
         } else {
             item = newItem;
+            if (image == null && request == null && unavailable == null) {
+                requestThumbnail(newItem); // its request was cancelled while the row was briefly empty
+            }
         }
         name.setText(newItem == null ? "" : newItem.fileName());
         markSelected(newIndex >= 0 && newIndex == model.getSelectedIndex());
@@ -141,8 +144,10 @@ final class ThumbnailTile extends VBox {
         }
         request = future;
         future.whenComplete((img, error) -> Platform.runLater(() -> {
-            if (item != target || request != future) {
-                return; // the tile shows another image now
+            // The tile moved to another image if its request changed (the item object itself may be a fresh copy
+            // of the same image from a page read again, so it is not compared).
+            if (request != future) {
+                return;
             }
             request = null;
             if (error != null) {

@@ -55,9 +55,10 @@ public final class ViewerViewModel {
             message.set("No image selected");
             return;
         }
-        caption.set(String.format(Locale.ROOT, "%s \u00b7 %d\u00d7%d px \u00b7 %d boxes%s", shown.path(),
-                shown.width(), shown.height(), shown.boxCount(),
-                shown.problems() > 0 ? " \u00b7 " + shown.problems() + " problems" : ""));
+        caption.set(String.format(Locale.ROOT, "%s \u00b7 %d\u00d7%d px \u00b7 %d %s%s", shown.path(),
+                shown.width(), shown.height(), shown.boxCount(), shown.boxCount() == 1 ? "box" : "boxes",
+                shown.problems() == 0 ? "" : " \u00b7 " + shown.problems()
+                        + (shown.problems() == 1 ? " problem" : " problems")));
         if (!shown.present()) {
             loading.set(false);
             message.set("The image file is missing");
