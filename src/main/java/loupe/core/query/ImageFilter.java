@@ -79,9 +79,9 @@ public record ImageFilter(Set<Integer> classes, boolean allClasses, String split
     }
 
     /**
-     * The condition as SQL over an item table aliased {@code g} (columns {@code path, split, boxes, problems}),
-     * with the catalog's {@code annotations} and {@code problems} tables; appends the values of its {@code ?}
-     * placeholders to {@code parameters}, in order. "TRUE" when there is no condition.
+     * The condition as SQL over the catalog's {@code images} table aliased {@code g}, with its
+     * {@code annotations} and {@code problems} tables; appends the values of its {@code ?} placeholders to
+     * {@code parameters}, in order. "TRUE" when there is no condition.
      */
     public String where(List<Object> parameters) {
         StringBuilder sql = new StringBuilder();
@@ -102,18 +102,23 @@ public record ImageFilter(Set<Integer> classes, boolean allClasses, String split
         }
         if (problemKind != null) {
             if (problemKind.equals(ANY_PROBLEM)) {
-                and(sql, "g.problems > 0");
+                and(sql, "g.path IN (SELECT path FROM problems WHERE severity <> 'INFO')");
             } else {
                 and(sql, "g.path IN (SELECT path FROM problems WHERE kind = ?)");
                 parameters.add(problemKind.toUpperCase(Locale.ROOT));
             }
         }
+        String boxCounts = "SELECT image_path FROM annotations WHERE x IS NOT NULL GROUP BY image_path HAVING ";
         if (minBoxes > 0) {
-            and(sql, "g.boxes >= ?");
+            // Images with no box have no annotation rows: a lower bound above 0 excludes them anyway.
+            and(sql, "g.path IN (" + boxCounts + "count(*) >= ?" + (maxBoxes >= 0 ? " AND count(*) <= ?" : "")
+                    + ")");
             parameters.add(minBoxes);
-        }
-        if (maxBoxes >= 0) {
-            and(sql, "g.boxes <= ?");
+            if (maxBoxes >= 0) {
+                parameters.add(maxBoxes);
+            }
+        } else if (maxBoxes >= 0) {
+            and(sql, "g.path NOT IN (" + boxCounts + "count(*) > ?)");
             parameters.add(maxBoxes);
         }
         if (minBoxSidePx > 0 || maxBoxSidePx != Double.POSITIVE_INFINITY) {

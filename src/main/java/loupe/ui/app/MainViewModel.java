@@ -49,7 +49,7 @@ public final class MainViewModel {
     private static final Logger LOG = LoggerFactory.getLogger(MainViewModel.class);
 
     /** Images shown in the table; the catalog may hold millions, the table only needs a first page for now. */
-    static final int IMAGE_ROW_LIMIT = 10_000;
+    static final int IMAGE_ROW_LIMIT = 2_000;
     static final int PROBLEM_ROW_LIMIT = 100;
     /** Folder opened when the app starts without one, relative to the working directory. */
     static final Path SAMPLE_DATASET = Path.of("assets", "sample");
@@ -434,7 +434,7 @@ public final class MainViewModel {
         return summary.get();
     }
 
-    /** "Images (36)", or "Images (first 10,000 of 1,200,000)" when the table shows a part. */
+    /** "Images (36)", or "Images (first 2,000 of 1,200,000)" when the table shows a part. */
     public ReadOnlyStringProperty imagesTitleProperty() {
         return imagesTitle.getReadOnlyProperty();
     }

@@ -28,6 +28,8 @@ public final class Workspace {
     private final GalleryViewModel gallery;
     private final ViewerViewModel viewer;
     private final ProblemsViewModel problems;
+    /** The problems are read when their view is first shown: on a big dataset that query would delay the gallery. */
+    private boolean problemsStale;
 
     /**
      * @param main       the window's model (indexing, summary, view, theme)
@@ -51,12 +53,16 @@ public final class Workspace {
             } else {
                 gallery.clear();
                 problems.clear();
+                problemsStale = false;
                 viewer.show(null, null);
                 session.close();
             }
         });
         gallery.selectedProperty().addListener((obs, old, item) -> showInViewer());
-        main.viewProperty().addListener((obs, old, view) -> showInViewer());
+        main.viewProperty().addListener((obs, old, view) -> {
+            showInViewer();
+            loadProblemsIfShown();
+        });
     }
 
     private void opened(Executor fx) {
@@ -74,8 +80,16 @@ public final class Workspace {
                 return;
             }
             gallery.load(root, classes);
-            problems.load();
+            problemsStale = true;
+            loadProblemsIfShown();
         }, fx);
+    }
+
+    private void loadProblemsIfShown() {
+        if (problemsStale && main.getView() == AppView.PROBLEMS) {
+            problemsStale = false;
+            problems.load();
+        }
     }
 
     private void showInViewer() {

@@ -101,8 +101,8 @@ public final class GalleryViewModel {
     }
 
     /**
-     * Shows the dataset at {@code datasetRoot}, whose catalog the session has open: builds the gallery's item
-     * table, reads the splits and problem kinds, and selects with the current filter.
+     * Shows the dataset at {@code datasetRoot}, whose catalog the session has open: reads the splits and problem
+     * kinds and selects with the current filter.
      */
     public void load(Path datasetRoot, List<ClassOption> classOptions) {
         long gen = restart();
@@ -110,9 +110,9 @@ public final class GalleryViewModel {
         classes.setAll(classOptions);
         ImageFilter current = filter.get();
         countText.set("Counting\u2026");
+        long started = System.nanoTime();
         session.submit(open -> {
-            open.gallery().prepare();
-            long all = open.gallery().count(ImageFilter.ALL);
+            long all = open.catalog().queryLong("SELECT count(*) FROM images");
             List<String> s = open.gallery().splits();
             List<String> kinds = new ArrayList<>(open.gallery().problemKinds().keySet());
             long n = open.gallery().select(current);
@@ -125,6 +125,7 @@ public final class GalleryViewModel {
                 failed("Cannot read the gallery from the catalog.", error);
                 return;
             }
+            LOG.debug("Gallery of {} images selected in {} ms", loaded.count(), (System.nanoTime() - started) / 1_000_000);
             total.set(loaded.total());
             splits.setAll(loaded.splits());
             problemKinds.setAll(loaded.kinds());
@@ -229,6 +230,7 @@ public final class GalleryViewModel {
             return;
         }
         long gen = generation;
+        long started = System.nanoTime();
         session.submit(open -> {
             // Scrolled away or refiltered while queued: drop it; it is asked for again if it comes back.
             if (gen != requestGeneration || !wanted(page)) {
@@ -247,6 +249,7 @@ public final class GalleryViewModel {
             if (items == null) {
                 return;
             }
+            LOG.debug("Page {} read in {} ms", page, (System.nanoTime() - started) / 1_000_000);
             pages.put(page, items);
             while (pages.size() > MAX_CACHED_PAGES) {
                 Long eldest = pages.keySet().iterator().next();
