@@ -27,6 +27,7 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 import loupe.core.imaging.CorruptImageException;
 import loupe.core.index.CatalogLocation;
@@ -96,7 +97,7 @@ public final class ThumbnailService {
     public Thumbnail load(Path imageFile, long size, long mtime) throws IOException {
         Path cached = cacheFile(imageFile, size, mtime);
         if (Files.isRegularFile(cached)) {
-            BufferedImage image = ImageIO.read(cached.toFile());
+            BufferedImage image = readCached(cached);
             if (image != null) {
                 return new Thumbnail(image, true);
             }
@@ -105,6 +106,25 @@ public final class ThumbnailService {
         BufferedImage thumbnail = generate(imageFile);
         write(thumbnail, cached);
         return new Thumbnail(thumbnail, false);
+    }
+
+    /** A cached thumbnail, or null when it cannot be read (it is then made again). */
+    private static BufferedImage readCached(Path file) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            List<ImageReader> readers = in == null ? List.of() : readers(in);
+            if (readers.isEmpty()) {
+                return null;
+            }
+            ImageReader reader = readers.get(0);
+            try {
+                reader.setInput(in, true, true);
+                return reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Where the thumbnail of an image file with this size and mtime is cached (it may not exist). */
@@ -286,6 +306,32 @@ public final class ThumbnailService {
         }
     }
 
+    /**
+     * Loads the image readers and writers and runs one tiny decode and encode, so that the first thumbnails a
+     * user waits for do not pay for ImageIO's plugin scan and the JIT. Call it on a background thread at start.
+     */
+    public static void warmUp() {
+        try {
+            BufferedImage tiny = new BufferedImage(32, 32, BufferedImage.TYPE_3BYTE_BGR);
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            encodeJpeg(tiny, bytes);
+            try (ImageInputStream in = ImageIO.createImageInputStream(
+                    new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+                for (ImageReader reader : readers(in)) {
+                    try {
+                        in.seek(0);
+                        reader.setInput(in, false, true);
+                        reader.read(0);
+                    } finally {
+                        reader.dispose();
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Only a warm-up: the real thumbnails report their own failures.
+        }
+    }
+
     /** Encodes an RGB image as a JPEG of quality 0.85. */
     public static void encodeJpeg(BufferedImage image, OutputStream out) throws IOException {
         Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("jpeg");
@@ -293,7 +339,9 @@ public final class ThumbnailService {
             throw new IOException("no JPEG writer available");
         }
         ImageWriter writer = writers.next();
-        try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+        // An explicit memory-cached stream: ImageIO.createImageOutputStream(OutputStream) would go through a temp
+        // file unless ImageIO.setUseCache(false) was set globally.
+        try (ImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
             writer.setOutput(ios);
             ImageWriteParam param = writer.getDefaultWriteParam();
             param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);

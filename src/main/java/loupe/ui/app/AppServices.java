@@ -35,6 +35,10 @@ public final class AppServices implements AutoCloseable {
             new ThumbnailService(ThumbnailService.defaultCacheDir(), ThumbnailService.DEFAULT_SIZE_PX),
             thumbnailPool, THUMBNAIL_MEMORY_BYTES);
 
+    public AppServices() {
+        thumbnailPool.execute(ThumbnailService::warmUp);
+    }
+
     /** A main model whose index jobs run on the catalog thread, catalogs in the per-user cache. */
     public MainViewModel newMainModel() {
         return new MainViewModel(FxJobs.runner(catalogExecutor), IndexOptions.defaults(),

@@ -210,7 +210,8 @@ public final class LoupeApp extends Application {
     /** Runs {@code then} once the gallery and the problems have read the catalog (or after ~10 s). */
     private void whenViewsLoaded(Runnable then, int attempt) {
         boolean loaded = model.getStatus() != MainViewModel.Status.LOADED
-                || (!workspace.problems().getCountText().isEmpty() && !workspace.gallery().getCountText().isEmpty()
+                || ((model.getView() != AppView.PROBLEMS || !workspace.problems().getCountText().isEmpty())
+                && !workspace.gallery().getCountText().isEmpty()
                 && !workspace.gallery().getCountText().startsWith("Counting"));
         if (loaded || attempt > 100) {
             then.run();
