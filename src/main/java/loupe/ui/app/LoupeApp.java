@@ -2,9 +2,7 @@ package loupe.ui.app;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 
@@ -18,14 +16,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import loupe.ui.fx.Snapshots;
+import loupe.ui.fx.Theme;
 
 /**
- * The desktop app. Everything is wired here, by hand: the index executor, the main window's model and view.
+ * The desktop app. Everything is wired here, by hand: the services ({@link AppServices}), the view models
+ * ({@link Workspace}) and the window; settings are read in {@link #init()} (off the FX thread) and written on exit.
  * Started through {@link #start(String[])} from {@code loupe.Main}, because launching a class that extends
  * {@code Application} directly from the classpath fails.
  *
  * <p>Hidden option for screenshots: {@code -Dloupe.snapshot=FILE} writes the window to a PNG file once the first
- * index has finished (or failed), then quits.
+ * index has finished (or failed), then quits; {@code -Dloupe.snapshot.view=gallery|viewer|problems|overview} and
+ * {@code -Dloupe.snapshot.theme=dark|light} choose what it shows. Snapshots neither read nor write the settings.
  */
 public final class LoupeApp extends Application {
 
@@ -42,13 +43,22 @@ public final class LoupeApp extends Application {
 
     /** System property naming the PNG file for {@code --snapshot}-style captures. */
     static final String SNAPSHOT_PROPERTY = "loupe.snapshot";
+    /** The view to capture: overview (default), gallery, viewer or problems. */
+    static final String SNAPSHOT_VIEW_PROPERTY = "loupe.snapshot.view";
+    /** The theme to capture: light (default) or dark. */
+    static final String SNAPSHOT_THEME_PROPERTY = "loupe.snapshot.theme";
     /** Give up waiting for the first index after this long and capture whatever is shown. */
     private static final Duration SNAPSHOT_TIMEOUT = Duration.minutes(2);
-    /** Let tables lay out and the status bar settle before capturing. */
+    /** Let tables lay out and the status bar settle before capturing; thumbnails need a little longer. */
     private static final Duration SNAPSHOT_SETTLE = Duration.millis(600);
+    private static final Duration SNAPSHOT_SETTLE_IMAGES = Duration.millis(2500);
 
-    private ExecutorService indexExecutor;
+    private AppServices services;
     private MainViewModel model;
+    private Workspace workspace;
+    private AppSettings settings = AppSettings.DEFAULTS;
+    private Path initialFolder;
+    private boolean snapshotMode;
 
     /** Starts the app with the given arguments (none, or one dataset folder); returns when the window closes. */
     public static void start(String[] args) {
@@ -63,37 +73,88 @@ public final class LoupeApp extends Application {
         }
     }
 
+    /** Runs on the launcher thread, not the FX thread: the file-system look-ups of start-up happen here. */
+    @Override
+    public void init() {
+        snapshotMode = !System.getProperty(SNAPSHOT_PROPERTY, "").isBlank();
+        if (!snapshotMode) {
+            settings = AppSettings.load(AppSettings.defaultFile());
+        }
+        initialFolder = MainViewModel.initialFolder(getParameters().getRaw(), Path.of(""), settings.lastDataset());
+    }
+
     @Override
     public void start(Stage stage) {
-        indexExecutor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "loupe-index");
-            t.setDaemon(true);
-            return t;
-        });
-        model = new MainViewModel(indexExecutor);
-        MainWindow window = new MainWindow(model);
+        services = new AppServices();
+        model = services.newMainModel();
+        model.getRecent().setAll(settings.recent());
+        model.themeProperty().set(Theme.parse(settings.theme()));
+        model.setView(AppView.parse(settings.view(), AppView.OVERVIEW));
+        if (snapshotMode) {
+            model.themeProperty().set(Theme.parse(System.getProperty(SNAPSHOT_THEME_PROPERTY)));
+            model.setView(AppView.parse(System.getProperty(SNAPSHOT_VIEW_PROPERTY), AppView.OVERVIEW));
+        }
+        workspace = services.newWorkspace(model, Platform::runLater);
+        MainWindow window = new MainWindow(workspace);
         stage.setScene(window.scene());
         stage.titleProperty().bind(model.titleProperty());
         stage.setMinWidth(720);
         stage.setMinHeight(480);
+        placeWindow(stage);
         stage.show();
-        String snapshot = System.getProperty(SNAPSHOT_PROPERTY, "");
-        if (!snapshot.isBlank()) {
-            snapshotWhenSettled(stage, Path.of(snapshot));
+        if (snapshotMode) {
+            snapshotWhenSettled(stage, Path.of(System.getProperty(SNAPSHOT_PROPERTY)));
         }
-        model.openInitial(getParameters().getRaw(), Path.of(""));
+        if (initialFolder != null) {
+            model.open(initialFolder);
+        }
+    }
+
+    private void placeWindow(Stage stage) {
+        if (snapshotMode) {
+            stage.setWidth(1400);
+            stage.setHeight(880);
+            return;
+        }
+        if (settings.width() >= 400 && settings.height() >= 300) {
+            stage.setWidth(settings.width());
+            stage.setHeight(settings.height());
+        }
+        // NOTE: the position is restored as saved; a monitor that is gone can leave the window off screen, which
+        // Screen.getScreensForRectangle could check (JavaFX offers no cheaper test).
+        if (!Double.isNaN(settings.x()) && !Double.isNaN(settings.y())
+                && !javafx.stage.Screen.getScreensForRectangle(settings.x(), settings.y(), 100, 100).isEmpty()) {
+            stage.setX(settings.x());
+            stage.setY(settings.y());
+        }
+        stage.setMaximized(settings.maximized());
+        stage.setOnHidden(e -> settings = settings
+                .withWindow(stage.getX(), stage.getY(), stage.isMaximized() ? settings.width() : stage.getWidth(),
+                        stage.isMaximized() ? settings.height() : stage.getHeight(), stage.isMaximized()));
     }
 
     @Override
     public void stop() throws InterruptedException {
         if (model != null) {
             model.cancel();
+            if (!snapshotMode) {
+                AppSettings toSave = new AppSettings(settings.x(), settings.y(), settings.width(), settings.height(),
+                        settings.maximized(), model.themeProperty().get().id(), model.getView().id(),
+                        List.copyOf(model.getRecent()));
+                // Written off the FX thread; stop() waits for it so nothing is lost on exit.
+                Thread writer = new Thread(() -> {
+                    try {
+                        toSave.save(AppSettings.defaultFile());
+                    } catch (IOException e) {
+                        LOG.warn("Cannot save the settings to {}: {}", AppSettings.defaultFile(), e.toString());
+                    }
+                }, "loupe-settings");
+                writer.start();
+                writer.join(2000);
+            }
         }
-        if (indexExecutor != null) {
-            // A cancelled index stops at its next file; waiting a little lets it close the catalog cleanly
-            // (a killed run would be safe too, see Catalog).
-            indexExecutor.shutdown();
-            indexExecutor.awaitTermination(3, TimeUnit.SECONDS);
+        if (services != null) {
+            services.close();
         }
     }
 
@@ -120,11 +181,16 @@ public final class LoupeApp extends Application {
             }, "loupe-snapshot");
             writer.start();
         };
-        Runnable settleThenCapture = () -> {
-            PauseTransition settle = new PauseTransition(SNAPSHOT_SETTLE);
-            settle.setOnFinished(e -> capture.run());
-            settle.play();
+        boolean images = model.getView() == AppView.GALLERY || model.getView() == AppView.VIEWER;
+        Runnable settle = () -> {
+            if (model.getView() == AppView.VIEWER) {
+                selectFirstImage(0);
+            }
+            PauseTransition pause = new PauseTransition(images ? SNAPSHOT_SETTLE_IMAGES : SNAPSHOT_SETTLE);
+            pause.setOnFinished(e -> capture.run());
+            pause.play();
         };
+        Runnable settleThenCapture = () -> whenViewsLoaded(settle, 0);
         model.statusProperty().addListener((obs, old, status) -> {
             if (status != MainViewModel.Status.INDEXING) {
                 settleThenCapture.run();
@@ -139,5 +205,31 @@ public final class LoupeApp extends Application {
         PauseTransition timeout = new PauseTransition(SNAPSHOT_TIMEOUT);
         timeout.setOnFinished(e -> capture.run());
         timeout.play();
+    }
+
+    /** Runs {@code then} once the gallery and the problems have read the catalog (or after ~10 s). */
+    private void whenViewsLoaded(Runnable then, int attempt) {
+        boolean loaded = model.getStatus() != MainViewModel.Status.LOADED
+                || ((model.getView() != AppView.PROBLEMS || !workspace.problems().getCountText().isEmpty())
+                && !workspace.gallery().getCountText().isEmpty()
+                && !workspace.gallery().getCountText().startsWith("Counting"));
+        if (loaded || attempt > 100) {
+            then.run();
+            return;
+        }
+        PauseTransition retry = new PauseTransition(Duration.millis(100));
+        retry.setOnFinished(e -> whenViewsLoaded(then, attempt + 1));
+        retry.play();
+    }
+
+    /** For a viewer snapshot: select the gallery's first image once its page has arrived. */
+    private void selectFirstImage(int attempt) {
+        if (workspace.gallery().getSelected() != null || attempt > 20) {
+            return;
+        }
+        workspace.gallery().select(0);
+        PauseTransition retry = new PauseTransition(Duration.millis(100));
+        retry.setOnFinished(e -> selectFirstImage(attempt + 1));
+        retry.play();
     }
 }

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 
+import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyDoubleProperty;
@@ -20,6 +21,7 @@ import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
@@ -35,6 +37,7 @@ import loupe.core.stats.DatasetStats;
 import loupe.core.task.ProgressTracker;
 import loupe.ui.fx.FxJobs;
 import loupe.ui.fx.JobRunner;
+import loupe.ui.fx.Theme;
 
 /**
  * State of the main window: the open folder, indexing progress, and what was read back from the catalog.
@@ -46,7 +49,7 @@ public final class MainViewModel {
     private static final Logger LOG = LoggerFactory.getLogger(MainViewModel.class);
 
     /** Images shown in the table; the catalog may hold millions, the table only needs a first page for now. */
-    static final int IMAGE_ROW_LIMIT = 10_000;
+    static final int IMAGE_ROW_LIMIT = 2_000;
     static final int PROBLEM_ROW_LIMIT = 100;
     /** Folder opened when the app starts without one, relative to the working directory. */
     static final Path SAMPLE_DATASET = Path.of("assets", "sample");
@@ -92,6 +95,11 @@ public final class MainViewModel {
     private final ObservableList<DatasetStats.ProblemEntry> problemsView =
             FXCollections.unmodifiableObservableList(problems);
 
+    private final ObjectProperty<AppView> view = new SimpleObjectProperty<>(this, "view", AppView.OVERVIEW);
+    private final ObjectProperty<Theme> theme = new SimpleObjectProperty<>(this, "theme", Theme.LIGHT);
+    private final ReadOnlyObjectWrapper<Path> catalogFile = new ReadOnlyObjectWrapper<>(this, "catalogFile");
+    private final ObservableList<String> recent = FXCollections.observableArrayList();
+
     /** The tracker of the job that is running, or null; callbacks of older jobs are ignored. */
     private ProgressTracker current;
 
@@ -112,18 +120,19 @@ public final class MainViewModel {
     }
 
     /**
-     * Opens what the app was started with: the folder given as the only argument, else the sample dataset
-     * under {@code workingDir} when it exists, else nothing (the empty state).
+     * The folder the app opens at start: the only argument, else the last dataset when it still exists, else the
+     * sample dataset under {@code workingDir} when it exists, else null (the empty state). Looks at the file
+     * system: call it off the FX thread ({@link LoupeApp} does, in {@code init()}).
      */
-    public void openInitial(List<String> args, Path workingDir) {
+    public static Path initialFolder(List<String> args, Path workingDir, String lastDataset) {
         if (args.size() == 1) {
-            open(Path.of(args.get(0)));
-        } else {
-            Path sample = workingDir.resolve(SAMPLE_DATASET);
-            if (Files.isDirectory(sample)) {
-                open(sample);
-            }
+            return Path.of(args.get(0));
         }
+        if (lastDataset != null && !lastDataset.isBlank() && Files.isDirectory(Path.of(lastDataset))) {
+            return Path.of(lastDataset);
+        }
+        Path sample = workingDir.resolve(SAMPLE_DATASET);
+        return Files.isDirectory(sample) ? sample : null;
     }
 
     /** Indexes {@code folder} (incrementally, when it was indexed before) and shows it; stops any running index. */
@@ -135,6 +144,12 @@ public final class MainViewModel {
         ProgressTracker tracker = new ProgressTracker();
         current = tracker;
         root.set(absolute);
+        catalogFile.set(null);
+        recent.remove(absolute.toString());
+        recent.add(0, absolute.toString());
+        if (recent.size() > AppSettings.MAX_RECENT) {
+            recent.remove(AppSettings.MAX_RECENT, recent.size());
+        }
         title.set("Loupe \u2014 " + displayName(absolute));
         clearContent();
         status.set(Status.INDEXING);
@@ -276,6 +291,7 @@ public final class MainViewModel {
                 count(r.classes(), "class", "classes")));
         statusText.set(String.format(Locale.ROOT, "Indexed %,d files in %.1f s (%,.0f files/s)", r.files(),
                 r.elapsedMillis() / 1000.0, r.filesPerSecond()));
+        catalogFile.set(catalogFor.apply(root.get()));
         status.set(Status.LOADED);
     }
 
@@ -418,7 +434,7 @@ public final class MainViewModel {
         return summary.get();
     }
 
-    /** "Images (36)", or "Images (first 10,000 of 1,200,000)" when the table shows a part. */
+    /** "Images (36)", or "Images (first 2,000 of 1,200,000)" when the table shows a part. */
     public ReadOnlyStringProperty imagesTitleProperty() {
         return imagesTitle.getReadOnlyProperty();
     }
@@ -457,5 +473,36 @@ public final class MainViewModel {
     /** The first {@value #PROBLEM_ROW_LIMIT} problems, most severe first. Read-only for callers. */
     public ObservableList<DatasetStats.ProblemEntry> getProblems() {
         return problemsView;
+    }
+
+    /** The view the window shows while a dataset is loaded. */
+    public ObjectProperty<AppView> viewProperty() {
+        return view;
+    }
+
+    public AppView getView() {
+        return view.get();
+    }
+
+    public void setView(AppView value) {
+        view.set(value);
+    }
+
+    public ObjectProperty<Theme> themeProperty() {
+        return theme;
+    }
+
+    /** The catalog of the loaded dataset, set once an index succeeded; null otherwise. */
+    public ReadOnlyObjectProperty<Path> catalogFileProperty() {
+        return catalogFile.getReadOnlyProperty();
+    }
+
+    public Path getCatalogFile() {
+        return catalogFile.get();
+    }
+
+    /** Dataset folders opened recently, most recent first; the app fills it from its settings at start. */
+    public ObservableList<String> getRecent() {
+        return recent;
     }
 }

@@ -1,36 +1,38 @@
 package loupe.ui.app;
 
 import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.function.Function;
+import java.util.Map;
 
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
 import javafx.beans.binding.Bindings;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.value.ObservableValue;
-import javafx.geometry.Insets;
-import javafx.geometry.Orientation;
+import javafx.collections.ListChangeListener;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckMenuItem;
 import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.ProgressIndicator;
-import javafx.scene.control.SplitPane;
-import javafx.scene.control.TableCell;
-import javafx.scene.control.TableColumn;
-import javafx.scene.control.TableView;
+import javafx.scene.control.RadioMenuItem;
+import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TitledPane;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
 import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
+import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -42,29 +44,37 @@ import javafx.util.Duration;
 
 import org.controlsfx.control.StatusBar;
 
-import loupe.core.stats.DatasetStats;
 import loupe.ui.app.MainViewModel.Status;
+import loupe.ui.browse.GalleryView;
+import loupe.ui.fx.NotificationBanner;
 import loupe.ui.fx.Styles;
+import loupe.ui.fx.Theme;
+import loupe.ui.overview.OverviewView;
+import loupe.ui.problems.ProblemsView;
+import loupe.ui.viewer.ViewerView;
 
 /**
- * The main window's view: a toolbar, one of four centre panes (empty state, indexing, message, dataset) chosen by
- * {@link MainViewModel#statusProperty()}, and a status bar. It builds nodes, binds them to the model and forwards
- * events; nothing else.
+ * The main window's view: menu bar, toolbar with the view switch, a notification banner, the centre (empty
+ * state, indexing, message, or the current view of a loaded dataset) and a status bar. Folders open by menu,
+ * toolbar, recent list, or by dropping a folder on the window. It builds nodes, binds them to the models and
+ * forwards events; nothing else.
+ *
+ * <p>Views are added in {@link #buildViews()}: one node per {@link AppView}, shown while it is current.
  */
 public final class MainWindow {
 
     /** How often the status bar copies the running job's progress. */
     static final Duration PROGRESS_SAMPLE_INTERVAL = Duration.millis(150);
 
-    private static final double ROW_HEIGHT = 24;
-    private static final int CLASS_ROWS_SHOWN = 14;
-
+    private final Workspace workspace;
     private final MainViewModel model;
     private final Scene scene;
     private final Timeline progressSampler;
+    private final Map<AppView, Node> views = new EnumMap<>(AppView.class);
 
-    public MainWindow(MainViewModel model) {
-        this.model = model;
+    public MainWindow(Workspace workspace) {
+        this.workspace = workspace;
+        this.model = workspace.main();
         progressSampler = new Timeline(new KeyFrame(PROGRESS_SAMPLE_INTERVAL, e -> model.sampleProgress()));
         progressSampler.setCycleCount(Timeline.INDEFINITE);
         model.busyProperty().addListener((obs, was, busy) -> {
@@ -79,14 +89,13 @@ public final class MainWindow {
         }
         BorderPane root = new BorderPane();
         root.setId("mainWindow");
-        root.setTop(buildToolbar());
+        root.setTop(new VBox(buildMenuBar(), buildToolbar(), new NotificationBanner(workspace.notifications())));
         root.setCenter(buildCentre());
         root.setBottom(buildStatusBar());
+        acceptDroppedFolders(root);
         scene = new Scene(root, 1280, 800);
-        Styles.apply(scene);
-        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN),
-                this::chooseFolder);
-        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F5), model::reindex);
+        Styles.apply(scene, model.themeProperty().get());
+        model.themeProperty().addListener((obs, old, theme) -> Styles.apply(scene, theme));
     }
 
     public Scene scene() {
@@ -97,8 +106,10 @@ public final class MainWindow {
     void chooseFolder() {
         DirectoryChooser chooser = new DirectoryChooser();
         chooser.setTitle("Open a dataset folder");
+        // Start beside the loaded dataset: it existed when it was indexed, so no file-system check here (the FX
+        // thread does no I/O).
         Path current = model.getRoot();
-        if (current != null && current.getParent() != null && Files.isDirectory(current.getParent())) {
+        if (model.getStatus() == Status.LOADED && current != null && current.getParent() != null) {
             chooser.setInitialDirectory(current.getParent().toFile());
         }
         File chosen = chooser.showDialog(scene.getWindow());
@@ -107,22 +118,113 @@ public final class MainWindow {
         }
     }
 
+    private void acceptDroppedFolders(Node target) {
+        target.setOnDragOver(e -> {
+            if (e.getDragboard().hasFiles() && e.getDragboard().getFiles().size() == 1) {
+                e.acceptTransferModes(TransferMode.COPY, TransferMode.LINK);
+            }
+            e.consume();
+        });
+        target.setOnDragDropped(e -> {
+            List<File> files = e.getDragboard().hasFiles() ? e.getDragboard().getFiles() : List.of();
+            boolean done = files.size() == 1;
+            if (done) {
+                // A dropped file that is not a folder fails in the index job, which says so in the window.
+                model.open(files.get(0).toPath());
+            }
+            e.setDropCompleted(done);
+            e.consume();
+        });
+    }
+
+    private Node buildMenuBar() {
+        MenuItem open = new MenuItem("Open folder\u2026");
+        open.setId("openMenuItem");
+        open.setAccelerator(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN));
+        open.setOnAction(e -> chooseFolder());
+        Menu recent = new Menu("Open recent");
+        recent.setId("recentMenu");
+        Runnable fillRecent = () -> {
+            recent.getItems().clear();
+            for (String folder : model.getRecent()) {
+                MenuItem item = new MenuItem(folder);
+                item.setMnemonicParsing(false);
+                item.setOnAction(e -> model.open(Path.of(folder)));
+                recent.getItems().add(item);
+            }
+            recent.setDisable(recent.getItems().isEmpty());
+        };
+        model.getRecent().addListener((ListChangeListener<String>) c -> fillRecent.run());
+        fillRecent.run();
+        MenuItem reindex = new MenuItem("Re-index");
+        reindex.setAccelerator(new KeyCodeCombination(KeyCode.F5));
+        reindex.disableProperty().bind(model.rootProperty().isNull().or(model.busyProperty()));
+        reindex.setOnAction(e -> model.reindex());
+        MenuItem quit = new MenuItem("Quit");
+        quit.setAccelerator(new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN));
+        quit.setOnAction(e -> scene.getWindow().hide());
+        Menu file = new Menu("File", null, open, recent, reindex, new SeparatorMenuItem(), quit);
+
+        Menu view = new Menu("View");
+        ToggleGroup group = new ToggleGroup();
+        for (AppView v : AppView.values()) {
+            RadioMenuItem item = new RadioMenuItem(v.title());
+            item.setId("view" + v.title() + "MenuItem");
+            item.setToggleGroup(group);
+            item.setAccelerator(new KeyCodeCombination(KeyCode.valueOf("DIGIT" + (v.ordinal() + 1)),
+                    KeyCombination.SHORTCUT_DOWN));
+            item.setSelected(model.getView() == v);
+            item.setOnAction(e -> model.setView(v));
+            model.viewProperty().addListener((obs, old, now) -> item.setSelected(now == v));
+            view.getItems().add(item);
+        }
+        CheckMenuItem dark = new CheckMenuItem("Dark theme");
+        dark.setId("darkThemeMenuItem");
+        dark.setSelected(model.themeProperty().get() == Theme.DARK);
+        dark.setOnAction(e -> model.themeProperty().set(dark.isSelected() ? Theme.DARK : Theme.LIGHT));
+        model.themeProperty().addListener((obs, old, t) -> dark.setSelected(t == Theme.DARK));
+        view.getItems().addAll(new SeparatorMenuItem(), dark);
+        MenuBar bar = new MenuBar(file, view);
+        bar.setId("menuBar");
+        return bar;
+    }
+
     private Node buildToolbar() {
         Button open = new Button("Open folder\u2026");
         open.setId("openFolderButton");
-        open.setTooltip(new Tooltip("Open a dataset folder (Ctrl+O)"));
+        open.setTooltip(new Tooltip("Open a dataset folder (Ctrl+O), or drop one on the window"));
         open.setOnAction(e -> chooseFolder());
         Button reindex = new Button("Re-index");
         reindex.setId("reindexButton");
         reindex.setTooltip(new Tooltip("Index the folder again; only changed files are read (F5)"));
         reindex.disableProperty().bind(model.rootProperty().isNull().or(model.busyProperty()));
         reindex.setOnAction(e -> model.reindex());
+        HBox switcher = new HBox();
+        switcher.getStyleClass().add(Styles.VIEW_BAR);
+        ToggleGroup group = new ToggleGroup();
+        for (AppView v : AppView.values()) {
+            ToggleButton b = new ToggleButton(v.title());
+            b.setId("view" + v.title() + "Button");
+            b.setToggleGroup(group);
+            b.setTooltip(new Tooltip(v.title() + " (Ctrl+" + (v.ordinal() + 1) + ")"));
+            b.setSelected(model.getView() == v);
+            b.setOnAction(e -> {
+                model.setView(v);
+                b.setSelected(true); // a toggle group lets the selected button be clicked off
+            });
+            model.viewProperty().addListener((obs, old, now) -> b.setSelected(now == v));
+            switcher.getChildren().add(b);
+        }
         Label folder = new Label();
         folder.setId("rootLabel");
         folder.getStyleClass().add(Styles.MUTED);
         folder.textProperty().bind(Bindings.createStringBinding(
                 () -> model.getRoot() == null ? "" : model.getRoot().toString(), model.rootProperty()));
-        return new ToolBar(open, reindex, folder);
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        ToolBar bar = new ToolBar(open, reindex, switcher, spacer, folder);
+        bar.setId("toolBar");
+        return bar;
     }
 
     private Node buildCentre() {
@@ -130,9 +232,29 @@ public final class MainWindow {
                 showWhen(buildEmptyState(), Status.EMPTY),
                 showWhen(buildIndexingPane(), Status.INDEXING),
                 showWhen(buildMessagePane(), Status.FAILED, Status.CANCELLED),
-                showWhen(buildDatasetPane(), Status.LOADED));
+                showWhen(buildViews(), Status.LOADED));
         centre.setId("centre");
         return centre;
+    }
+
+    /** One node per view, the current one visible. */
+    private Node buildViews() {
+        GalleryView gallery = new GalleryView(workspace.gallery(), workspace.thumbnails());
+        gallery.setOnOpen(() -> model.setView(AppView.VIEWER));
+        views.put(AppView.OVERVIEW, new OverviewView(model));
+        views.put(AppView.GALLERY, gallery);
+        views.put(AppView.VIEWER, new ViewerView(workspace.viewer()));
+        views.put(AppView.PROBLEMS, new ProblemsView(workspace.problems()));
+        StackPane pane = new StackPane();
+        pane.setId("views");
+        for (Map.Entry<AppView, Node> e : views.entrySet()) {
+            Node node = e.getValue();
+            node.visibleProperty().bind(model.viewProperty().isEqualTo(e.getKey()));
+            node.managedProperty().bind(node.visibleProperty());
+            pane.getChildren().add(node);
+        }
+        model.viewProperty().addListener((obs, old, v) -> views.get(v).requestFocus());
+        return pane;
     }
 
     private Node showWhen(Node node, Status... states) {
@@ -225,156 +347,6 @@ public final class MainWindow {
         box.setFillWidth(true);
         StackPane.setAlignment(box, Pos.CENTER);
         return box;
-    }
-
-    private Node buildDatasetPane() {
-        Label summary = new Label();
-        summary.setId("summaryLabel");
-        summary.textProperty().bind(model.summaryProperty());
-        Label problems = new Label();
-        problems.setId("problemCountLabel");
-        problems.getStyleClass().add(Styles.PROBLEM_COUNT);
-        problems.textProperty().bind(model.problemTextProperty());
-        model.problemCountProperty().addListener((obs, old, n) -> {
-            problems.getStyleClass().remove(Styles.HAS_PROBLEMS);
-            if (n.longValue() > 0) {
-                problems.getStyleClass().add(Styles.HAS_PROBLEMS);
-            }
-        });
-        Region spacer = new Region();
-        HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox header = new HBox(12, summary, spacer, problems);
-        header.getStyleClass().add(Styles.SUMMARY);
-        header.setAlignment(Pos.CENTER_LEFT);
-
-        Label imagesTitle = section(null);
-        imagesTitle.setId("imagesTitle");
-        imagesTitle.textProperty().bind(model.imagesTitleProperty());
-        VBox imagesBox = new VBox(6, imagesTitle, grow(buildImageTable()));
-        VBox sideBox = new VBox(6, section("Classes"), buildClassTable(), section("Problems"),
-                grow(buildProblemTable()));
-        imagesBox.setPadding(new Insets(8));
-        sideBox.setPadding(new Insets(8));
-        SplitPane split = new SplitPane(imagesBox, sideBox);
-        split.setOrientation(Orientation.HORIZONTAL);
-        split.setDividerPositions(0.55);
-
-        BorderPane pane = new BorderPane(split);
-        pane.setId("datasetPane");
-        pane.setTop(header);
-        return pane;
-    }
-
-    private static Label section(String text) {
-        Label label = new Label(text);
-        label.getStyleClass().add(Styles.SECTION_TITLE);
-        return label;
-    }
-
-    private static <T extends Region> T grow(T node) {
-        VBox.setVgrow(node, Priority.ALWAYS);
-        return node;
-    }
-
-    private TableView<DatasetOverview.ImageRow> buildImageTable() {
-        TableView<DatasetOverview.ImageRow> table = new TableView<>(model.getImages());
-        table.setId("imageTable");
-        table.setPlaceholder(new Label("No images"));
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
-        TableColumn<DatasetOverview.ImageRow, String> path = column("Path", DatasetOverview.ImageRow::path);
-        path.setPrefWidth(400);
-        TableColumn<DatasetOverview.ImageRow, String> split =
-                fixed(column("Split", r -> r.split() == null ? "" : r.split()), 80);
-        TableColumn<DatasetOverview.ImageRow, Integer> width =
-                fixed(numeric(column("Width", DatasetOverview.ImageRow::width)), 70);
-        TableColumn<DatasetOverview.ImageRow, Integer> height =
-                fixed(numeric(column("Height", DatasetOverview.ImageRow::height)), 70);
-        TableColumn<DatasetOverview.ImageRow, String> format =
-                fixed(column("Format", MainWindow::formatText), 100);
-        table.getColumns().setAll(List.of(path, split, width, height, format));
-        return table;
-    }
-
-    private TableView<DatasetStats.ClassCount> buildClassTable() {
-        TableView<DatasetStats.ClassCount> table = new TableView<>(model.getClasses());
-        table.setId("classTable");
-        table.setPlaceholder(new Label("No classes"));
-        // As tall as its rows (a few classes leave no empty grid), up to CLASS_ROWS_SHOWN; then it scrolls.
-        table.setFixedCellSize(ROW_HEIGHT);
-        table.prefHeightProperty().bind(Bindings.createDoubleBinding(
-                () -> (Math.min(Math.max(table.getItems().size(), 3), CLASS_ROWS_SHOWN) + 1.3) * ROW_HEIGHT,
-                table.getItems()));
-        table.setMinHeight(Region.USE_PREF_SIZE);
-        table.setMaxHeight(Region.USE_PREF_SIZE);
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
-        TableColumn<DatasetStats.ClassCount, Integer> id =
-                fixed(numeric(column("Id", DatasetStats.ClassCount::id)), 50);
-        TableColumn<DatasetStats.ClassCount, String> name = column("Class", DatasetStats.ClassCount::name);
-        name.setPrefWidth(200);
-        TableColumn<DatasetStats.ClassCount, String> instances = fixed(numeric(
-                column("Annotations", c -> String.format(Locale.ROOT, "%,d", c.instances()))), 100);
-        TableColumn<DatasetStats.ClassCount, String> images = fixed(numeric(
-                column("Images", c -> String.format(Locale.ROOT, "%,d", c.images()))), 80);
-        table.getColumns().setAll(List.of(id, name, instances, images));
-        return table;
-    }
-
-    private TableView<DatasetStats.ProblemEntry> buildProblemTable() {
-        TableView<DatasetStats.ProblemEntry> table = new TableView<>(model.getProblems());
-        table.setId("problemTable");
-        table.setPlaceholder(new Label("No problems found"));
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
-        TableColumn<DatasetStats.ProblemEntry, String> severity = column("Severity",
-                p -> p.severity().toLowerCase(Locale.ROOT));
-        fixed(severity, 80);
-        TableColumn<DatasetStats.ProblemEntry, String> path = withTooltips(
-                column("Path", DatasetStats.ProblemEntry::path));
-        path.setPrefWidth(160);
-        TableColumn<DatasetStats.ProblemEntry, String> message = withTooltips(column("Message",
-                p -> p.location() == null || p.location().isEmpty() ? p.message()
-                        : p.message() + " (" + p.location() + ")"));
-        message.setPrefWidth(300);
-        table.getColumns().setAll(List.of(severity, path, message));
-        return table;
-    }
-
-    private static <S, T> TableColumn<S, T> column(String title, Function<S, T> value) {
-        TableColumn<S, T> column = new TableColumn<>(title);
-        column.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(value.apply(cell.getValue())));
-        return column;
-    }
-
-    private static String formatText(DatasetOverview.ImageRow row) {
-        if (!row.present()) {
-            return "missing";
-        }
-        return row.format() == null ? "unreadable" : row.format();
-    }
-
-    /** Cells that show their whole text in a tooltip, for columns too narrow for long messages. */
-    private static <S> TableColumn<S, String> withTooltips(TableColumn<S, String> column) {
-        column.setCellFactory(c -> new TableCell<>() {
-            @Override
-            protected void updateItem(String item, boolean empty) {
-                super.updateItem(item, empty);
-                setText(empty ? null : item);
-                setTooltip(empty || item == null || item.isEmpty() ? null : new Tooltip(item));
-            }
-        });
-        return column;
-    }
-
-    /** A column that keeps its width: the text columns take the table's spare width. */
-    private static <S, T> TableColumn<S, T> fixed(TableColumn<S, T> column, double width) {
-        column.setMinWidth(width * 0.6);
-        column.setPrefWidth(width);
-        column.setMaxWidth(width);
-        return column;
-    }
-
-    private static <S, T> TableColumn<S, T> numeric(TableColumn<S, T> column) {
-        column.getStyleClass().add(Styles.NUMERIC);
-        return column;
     }
 
     private Node buildStatusBar() {

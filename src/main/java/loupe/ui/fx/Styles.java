@@ -28,14 +28,41 @@ public final class Styles {
     /** The button that starts the main action of a screen. */
     public static final String PRIMARY = "primary";
 
+    /** The notification banner, and its error / warning looks. */
+    public static final String BANNER = "notification-banner";
+    public static final String BANNER_ERROR = "error";
+    public static final String BANNER_WARNING = "warning";
+    /** A button without a border (icon-like). */
+    public static final String FLAT = "flat";
+    /** The bar of view buttons (Overview, Gallery, Viewer, Problems). */
+    public static final String VIEW_BAR = "view-bar";
+    /** The gallery's grid, its rows and tiles. */
+    public static final String GALLERY = "gallery";
+    public static final String GALLERY_TILE = "gallery-tile";
+    public static final String GALLERY_TILE_NAME = "gallery-tile-name";
+    /** Added to a gallery tile that shows the selected image. */
+    public static final String SELECTED = "selected";
+    /** A bar of filters or view options. */
+    public static final String FILTER_BAR = "filter-bar";
+    /** The "1,234 of 5,000 images" count. */
+    public static final String COUNT = "count";
+
     private static final String STYLESHEET = "/loupe/ui/loupe.css";
 
     private Styles() {
     }
 
-    /** Adds Loupe's stylesheet to a scene. */
+    /** Adds Loupe's stylesheets to a scene, in the light theme. */
     public static void apply(Scene scene) {
-        scene.getStylesheets().add(Objects.requireNonNull(Styles.class.getResource(STYLESHEET),
-                "missing " + STYLESHEET).toExternalForm());
+        apply(scene, Theme.LIGHT);
+    }
+
+    /** Sets a scene's stylesheets: Loupe's base sheet, then {@code theme}'s colours. */
+    public static void apply(Scene scene, Theme theme) {
+        scene.getStylesheets().setAll(url(STYLESHEET), url(theme.stylesheet()));
+    }
+
+    private static String url(String resource) {
+        return Objects.requireNonNull(Styles.class.getResource(resource), "missing " + resource).toExternalForm();
     }
 }

@@ -50,6 +50,9 @@ public final class ViewerView extends BorderPane {
     }
 
     private void onKey(KeyEvent e) {
+        if (e.isShortcutDown() || e.isControlDown() || e.isAltDown() || e.isMetaDown()) {
+            return; // Ctrl+1 and friends belong to the window (view switching), not to zoom
+        }
         KeyCode code = e.getCode();
         String text = e.getText();
         boolean handled = true;

@@ -232,6 +232,20 @@ public final class ViewerViewModel implements AutoCloseable {
         }
     }
 
+    /** Closes the image and forgets it (the dataset was closed); the view shows nothing. */
+    public void clear() {
+        generation++;
+        closeCurrent();
+        item.set(null);
+        annotations.clear();
+        problems.clear();
+        classes.clear();
+        hovered.set(null);
+        viewport.set(null);
+        message.set("");
+        bump();
+    }
+
     /** Shows the next image of the navigator, if any; true when there was one. */
     public boolean next() {
         return navigator.get().next().map(n -> {

@@ -180,19 +180,31 @@ class MainViewModelTest {
     }
 
     @Test
-    void startsWithTheFolderArgumentOrTheSampleOrNothing(@TempDir Path workingDir) throws IOException {
-        DeferredRunner runner = new DeferredRunner();
-        MainViewModel model = model(runner);
-        model.openInitial(List.of(), workingDir);
-        assertEquals(Status.EMPTY, model.getStatus());
-        assertNull(model.getRoot());
+    void startsWithTheFolderArgumentOrTheLastDatasetOrTheSampleOrNothing(@TempDir Path workingDir)
+            throws IOException {
+        assertNull(MainViewModel.initialFolder(List.of(), workingDir, null));
 
         Files.createDirectories(workingDir.resolve("assets/sample"));
-        model.openInitial(List.of(), workingDir);
-        assertEquals(workingDir.resolve("assets/sample").toAbsolutePath().normalize(), model.getRoot());
+        assertEquals(workingDir.resolve("assets/sample"), MainViewModel.initialFolder(List.of(), workingDir, null));
+        assertEquals(workingDir.resolve("assets/sample"),
+                MainViewModel.initialFolder(List.of(), workingDir, workingDir.resolve("gone").toString()),
+                "a last dataset that is gone is skipped");
+        assertEquals(dataset, MainViewModel.initialFolder(List.of(), workingDir, dataset.toString()));
+        assertEquals(dataset, MainViewModel.initialFolder(List.of(dataset.toString()), workingDir, "elsewhere"));
+    }
 
-        model.openInitial(List.of(dataset.toString()), workingDir);
-        assertEquals(dataset.toAbsolutePath().normalize(), model.getRoot());
+    @Test
+    void remembersOpenedFoldersMostRecentFirstAndTheCatalogOnceLoaded(@TempDir Path other) throws IOException {
+        MainViewModel model = model(JobRunner.direct());
+        Files.writeString(other.resolve("notes.txt"), "not a dataset");
+        model.open(UiFixtures.yolo(dataset));
+        assertEquals(cache.resolve(dataset.getFileName() + ".duckdb"), model.getCatalogFile());
+        model.open(other);
+        model.open(dataset);
+        assertEquals(List.of(dataset.toAbsolutePath().normalize().toString(),
+                other.toAbsolutePath().normalize().toString()), model.getRecent());
+        model.open(other);
+        assertNull(model.getCatalogFile(), "a failed index has no catalog to browse");
     }
 
     /** Holds jobs until {@link #runAll}, so a test can act while a job is "running". */

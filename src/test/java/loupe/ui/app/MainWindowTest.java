@@ -1,6 +1,7 @@
 package loupe.ui.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,13 +11,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
+import javafx.application.Platform;
 import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableView;
@@ -29,6 +34,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.controlsfx.control.CheckComboBox;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
@@ -40,7 +46,10 @@ import loupe.core.stats.DatasetStats.ClassCount;
 import loupe.core.task.Job;
 import loupe.core.task.Progress;
 import loupe.ui.app.MainViewModel.Status;
+import loupe.ui.browse.GalleryViewModel;
 import loupe.ui.fx.JobRunner;
+import loupe.ui.fx.Notification;
+import loupe.ui.problems.ProblemsViewModel;
 
 /** Smoke tests of the main window on a real (headless) stage: the nodes are there, filled and switched. */
 @Tag("ui")
@@ -55,8 +64,9 @@ class MainWindowTest {
 
     private static String previousCacheDir;
 
-    private ExecutorService executor;
+    private AppServices services;
     private MainViewModel model;
+    private Workspace workspace;
     private Stage stage;
 
     @BeforeAll
@@ -78,29 +88,25 @@ class MainWindowTest {
     @Start
     void start(Stage stage) {
         this.stage = stage;
-        executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "loupe-index-test");
-            t.setDaemon(true);
-            return t;
-        });
-        model = new MainViewModel(executor);
-        stage.setScene(new MainWindow(model).scene());
+        services = new AppServices();
+        model = services.newMainModel();
+        workspace = services.newWorkspace(model, Platform::runLater);
+        stage.setScene(new MainWindow(workspace).scene());
         stage.setWidth(1100);
         stage.setHeight(700);
         stage.show();
     }
 
     @AfterEach
-    void stopExecutor() throws InterruptedException {
-        executor.shutdown();
-        executor.awaitTermination(10, TimeUnit.SECONDS);
+    void stopServices() throws InterruptedException {
+        services.close();
     }
 
     @Test
     void showsTheEmptyStateBeforeAFolderIsOpened(FxRobot robot) {
         assertTrue(robot.lookup("#emptyState").query().isVisible());
         assertTrue(robot.lookup("#emptyOpenButton").queryAs(Button.class).isVisible());
-        assertFalse(robot.lookup("#datasetPane").query().isVisible());
+        assertFalse(robot.lookup("#views").query().isVisible());
         assertFalse(robot.lookup("#cancelButton").query().isVisible());
     }
 
@@ -156,7 +162,7 @@ class MainWindowTest {
         assertEquals("Cannot open this folder", robot.lookup("#messageTitle").queryAs(Label.class).getText());
         assertTrue(robot.lookup("#messageLabel").queryAs(Label.class).getText()
                 .startsWith("Loupe does not recognise a dataset"));
-        assertFalse(robot.lookup("#datasetPane").query().isVisible());
+        assertFalse(robot.lookup("#views").query().isVisible());
     }
 
     @Test
@@ -173,7 +179,7 @@ class MainWindowTest {
         MainViewModel heldModel = new MainViewModel(holding, IndexOptions.defaults().withThreads(2),
                 root -> cache.resolve("held.duckdb"));
         robot.interact(() -> {
-            stage.setScene(new MainWindow(heldModel).scene());
+            stage.setScene(new MainWindow(services.newWorkspace(heldModel, Platform::runLater)).scene());
             heldModel.open(dataset);
         });
 
@@ -185,6 +191,145 @@ class MainWindowTest {
         assertEquals(Status.CANCELLED, heldModel.getStatus());
         assertEquals("Indexing cancelled", robot.lookup("#messageTitle").queryAs(Label.class).getText());
         assertFalse(robot.lookup("#cancelButton").query().isVisible());
+    }
+
+    @Test
+    void switchesViewsWithKeyboardShortcuts(FxRobot robot) throws Exception {
+        openAndWait(robot, Path.of("assets", "sample"));
+
+        robot.push(new KeyCodeCombination(KeyCode.DIGIT2, KeyCombination.SHORTCUT_DOWN));
+        assertEquals(AppView.GALLERY, model.getView());
+        assertTrue(robot.lookup("#galleryView").query().isVisible());
+        assertFalse(robot.lookup("#overviewView").query().isVisible());
+        robot.push(new KeyCodeCombination(KeyCode.DIGIT4, KeyCombination.SHORTCUT_DOWN));
+        assertTrue(robot.lookup("#problemsView").query().isVisible());
+        robot.push(new KeyCodeCombination(KeyCode.DIGIT3, KeyCombination.SHORTCUT_DOWN));
+        assertTrue(robot.lookup("#viewerView").query().isVisible());
+        robot.push(new KeyCodeCombination(KeyCode.DIGIT1, KeyCombination.SHORTCUT_DOWN));
+        assertTrue(robot.lookup("#overviewView").query().isVisible());
+        assertTrue(robot.lookup("#viewOverviewButton").queryAs(ToggleButton.class).isSelected());
+    }
+
+    @Test
+    void viewerShowsTheGallerySelectionWithItsBoxesAndStepsThroughTheGallery(FxRobot robot) throws Exception {
+        openAndWait(robot, Path.of("assets", "sample"));
+        robot.push(new KeyCodeCombination(KeyCode.DIGIT2, KeyCombination.SHORTCUT_DOWN));
+        waitForText(robot, "#galleryCount", "36 images");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> onFx(() -> {
+            workspace.gallery().select(0);
+            return workspace.gallery().getSelected() != null;
+        }));
+        robot.push(new KeyCodeCombination(KeyCode.DIGIT3, KeyCombination.SHORTCUT_DOWN));
+        String first = onFx(() -> workspace.gallery().getSelected().path());
+        int boxes = onFx(() -> workspace.gallery().getSelected().boxCount());
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> onFx(() -> workspace.viewer().getItem() != null
+                && workspace.viewer().getItem().imagePath().equals(first)
+                && workspace.viewer().getLayer() != null
+                && workspace.viewer().annotations().size() == boxes));
+
+        robot.push(KeyCode.PAGE_DOWN);
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> onFx(() -> workspace.gallery().getSelectedIndex() == 1
+                && workspace.viewer().getItem().imagePath().equals(workspace.gallery().getSelected().path())));
+        assertNotEquals(first, onFx(() -> workspace.viewer().getItem().imagePath()));
+    }
+
+    @Test
+    void galleryShowsThumbnailsAndFiltersByNameAndClass(FxRobot robot) throws Exception {
+        Path sample = Path.of("assets", "sample");
+        List<Path> before = listAll(sample);
+        openAndWait(robot, sample);
+        robot.push(new KeyCodeCombination(KeyCode.DIGIT2, KeyCombination.SHORTCUT_DOWN));
+        waitForText(robot, "#galleryCount", "36 images");
+
+        // Thumbnails arrive for the visible cells, from the pool, into the disk cache outside the dataset.
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> onFx(() -> robot.lookup(".gallery-tile").queryAll()
+                .stream().filter(n -> n.isVisible()).count() > 0 && loaded() >= 6));
+        Path thumbs = cache.resolve("thumbnails");
+        assertTrue(Files.isDirectory(thumbs), "thumbnails are cached under loupe.cache.dir");
+        try (var files = Files.walk(thumbs)) {
+            assertTrue(files.anyMatch(f -> f.toString().endsWith(".jpg")));
+        }
+        assertEquals(before, listAll(sample), "nothing was written into the dataset");
+
+        robot.clickOn("#galleryNameFilter").write("scene_00");
+        waitForText(robot, "#galleryCount", "9 of 36 images");
+
+        robot.clickOn("#galleryResetFilters");
+        waitForText(robot, "#galleryCount", "36 images");
+        CheckComboBox<GalleryViewModel.ClassOption> classes = robot.lookup("#galleryClassFilter").query();
+        robot.interact(() -> classes.getCheckModel().check(new GalleryViewModel.ClassOption(3, "person")));
+        // assets/README.md: person is in 18 images.
+        waitForText(robot, "#galleryCount", "18 of 36 images");
+        robot.interact(() -> classes.getCheckModel().check(new GalleryViewModel.ClassOption(2, "tree")));
+        assertEquals(Set.of(2, 3), onFx(() -> workspace.gallery().getFilter().classes()));
+    }
+
+    @Test
+    void galleryReusesTheDiskCacheOfThumbnails(FxRobot robot) throws Exception {
+        openAndWait(robot, Path.of("assets", "sample"));
+        robot.push(new KeyCodeCombination(KeyCode.DIGIT2, KeyCombination.SHORTCUT_DOWN));
+        waitForText(robot, "#galleryCount", "36 images");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> loaded() >= 6);
+
+        // Forget the memory cache and show the first images again: they come from the disk cache now.
+        robot.interact(() -> workspace.thumbnails().clearMemory());
+        long fromDisk = workspace.thumbnails().fromDiskCount();
+        long generated = workspace.thumbnails().generatedCount();
+        robot.interact(() -> workspace.gallery().filterBySplit("val"));
+        waitForText(robot, "#galleryCount", "8 of 36 images");
+        robot.interact(() -> workspace.gallery().filterBySplit(null));
+        waitForText(robot, "#galleryCount", "36 images");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> workspace.thumbnails().fromDiskCount() >= fromDisk + 6);
+        assertTrue(workspace.thumbnails().generatedCount() - generated <= 8,
+                "only the val images not seen before may be made anew");
+    }
+
+    @Test
+    void problemsViewListsProblemsAndFiltersByKind(FxRobot robot) throws Exception {
+        UiFixtures.yolo(dataset);
+        loupe.testing.TestImages.write(dataset.resolve("images/train/e.jpg"), 20, 20);
+        Files.writeString(dataset.resolve("labels/train/b.txt"), "2 0.5 0.5 0.25 0.5\n7 0.5 0.5 0.1 0.1\n");
+        openAndWait(robot, dataset);
+        robot.push(new KeyCodeCombination(KeyCode.DIGIT4, KeyCombination.SHORTCUT_DOWN));
+        long problems = model.getProblemCount();
+        waitForText(robot, "#problemsCount", problems + " problems");
+        TableView<?> table = robot.lookup("#problemsTable").queryTableView();
+        assertEquals(problems, table.getItems().size());
+
+        ComboBox<ProblemsViewModel.KindOption> kind = robot.lookup("#problemKindFilter").query();
+        robot.interact(() -> kind.getSelectionModel().select(kind.getItems().stream()
+                .filter(o -> "UNKNOWN_CLASS".equals(o.kind())).findFirst().orElseThrow()));
+        waitForText(robot, "#problemsCount", "1 problem");
+        assertEquals(1, table.getItems().size());
+    }
+
+    @Test
+    void showsErrorsAsABannerWithDetails(FxRobot robot) {
+        robot.interact(() -> workspace.notifications().post(
+                Notification.error("Cannot read the gallery.", new java.io.IOException("disk on fire"))));
+        assertTrue(robot.lookup("#notificationBanner").query().isVisible());
+        assertFalse(robot.lookup("#notificationDetails").query().isVisible());
+        robot.clickOn("#notificationDetailsLink");
+        assertTrue(robot.lookup("#notificationDetails").query().isVisible());
+        assertTrue(robot.lookup("#notificationDetails").queryAs(javafx.scene.control.TextArea.class).getText()
+                .contains("disk on fire"));
+        robot.clickOn("#notificationClose");
+        assertFalse(robot.lookup("#notificationBanner").query().isVisible());
+    }
+
+    private long loaded() {
+        return workspace.thumbnails().generatedCount() + workspace.thumbnails().fromDiskCount();
+    }
+
+    private static void waitForText(FxRobot robot, String id, String text) throws TimeoutException {
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS,
+                () -> onFx(() -> text.equals(robot.lookup(id).queryAs(Label.class).getText())));
+    }
+
+    private static List<Path> listAll(Path dir) throws java.io.IOException {
+        try (var files = Files.walk(dir)) {
+            return files.sorted().toList();
+        }
     }
 
     private void openAndWait(FxRobot robot, Path folder) throws TimeoutException {

@@ -1,0 +1,81 @@
+package loupe.ui.app;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import loupe.core.index.CatalogLocation;
+import loupe.core.index.IndexOptions;
+import loupe.core.query.CatalogSession;
+import loupe.core.thumbs.ThumbnailService;
+import loupe.ui.browse.ThumbnailLoader;
+import loupe.ui.fx.FxJobs;
+import loupe.ui.viewer.ViewerServices;
+
+/**
+ * The app's executors and services, made once and shut down on exit. Bounded pools with named daemon threads:
+ * {@code loupe-catalog-1} runs index jobs and every catalog query, in order (one connection, and an index must
+ * not overlap the session's reads); {@code loupe-thumbs-N} decodes thumbnails; the viewer has its own tile threads ({@link ViewerServices}).
+ */
+public final class AppServices implements AutoCloseable {
+
+    /** Thumbnail decoding threads: enough to fill a screen quickly, few enough to leave the FX thread a core. */
+    static final int THUMBNAIL_THREADS = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    /** Memory cache of thumbnails: ~380 thumbnails of 256 px. */
+    static final long THUMBNAIL_MEMORY_BYTES = 96L * 1024 * 1024;
+
+    private final ExecutorService catalogExecutor = Executors.newSingleThreadExecutor(named("loupe-catalog"));
+    private final ExecutorService thumbnailPool = new ThreadPoolExecutor(THUMBNAIL_THREADS, THUMBNAIL_THREADS,
+            30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), named("loupe-thumbs"));
+    private final CatalogSession session = new CatalogSession(catalogExecutor);
+    private final ThumbnailLoader thumbnails = new ThumbnailLoader(
+            new ThumbnailService(ThumbnailService.defaultCacheDir(), ThumbnailService.DEFAULT_SIZE_PX),
+            thumbnailPool, THUMBNAIL_MEMORY_BYTES);
+
+    private final ViewerServices viewerServices = ViewerServices.create(0);
+
+    public AppServices() {
+        thumbnailPool.execute(ThumbnailService::warmUp);
+    }
+
+    /** A main model whose index jobs run on the catalog thread, catalogs in the per-user cache. */
+    public MainViewModel newMainModel() {
+        return new MainViewModel(FxJobs.runner(catalogExecutor), IndexOptions.defaults(),
+                CatalogLocation::defaultFor);
+    }
+
+    /** The window's view models, wired; {@code fx} runs callbacks on the FX thread. */
+    public Workspace newWorkspace(MainViewModel main, java.util.concurrent.Executor fx) {
+        return new Workspace(main, session, thumbnails, viewerServices, fx);
+    }
+
+    public ThumbnailLoader thumbnails() {
+        return thumbnails;
+    }
+
+    /**
+     * Stops the pools: a cancelled index stops at its next file; waiting a little lets it close the catalog
+     * cleanly (a killed run would be safe too, see Catalog).
+     */
+    @Override
+    public void close() throws InterruptedException {
+        thumbnailPool.shutdownNow();
+        viewerServices.close();
+        session.close();
+        catalogExecutor.shutdown();
+        catalogExecutor.awaitTermination(3, TimeUnit.SECONDS);
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
