@@ -1,2 +1,7 @@
-/** Statistics computed in the catalog: class counts per split, problems; imbalance metrics later. */
+/**
+ * Statistics computed in the catalog with SQL: class counts and shares per split, imbalance metrics, split
+ * shift, box geometry (size histograms, COCO size categories, centre heatmap, boxes per image), image sizes,
+ * formats and file sizes, and problem counts. {@link loupe.core.stats.Statistics} is the entry point;
+ * {@link loupe.core.stats.DatasetStats} is what {@code loupe stats --json} prints.
+ */
 package loupe.core.stats;
