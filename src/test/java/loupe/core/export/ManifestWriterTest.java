@@ -1,0 +1,394 @@
+package loupe.core.export;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import loupe.core.index.Catalog;
+import loupe.core.index.IndexOptions;
+import loupe.core.index.Indexer;
+import loupe.core.task.Progress;
+import loupe.testing.CocoFixture;
+import loupe.testing.TestImages;
+
+class ManifestWriterTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path work;
+
+    private Path source;
+    private Path catalogFile;
+
+    @BeforeEach
+    void coco() throws IOException {
+        source = work.resolve("src");
+        CocoFixture coco = new CocoFixture(source).categories("car", "tree", "boat");
+        int a = coco.image("train", "a.jpg", 200, 100);
+        int b = coco.image("train", "b.jpg", 64, 48);
+        int c = coco.image("val", "c.jpg", 80, 60);
+        coco.image("val", "empty.jpg", 80, 60);
+        coco.missingImage("val", "gone.jpg", 30, 20);
+        coco.box(a, 1, 10, 20, 50, 30).box(a, 2, 0, 0, 10, 10).box(a, 1, 5, 5, 5, 5).box(b, 3, 1, 2, 3, 4)
+                .box(c, 7, 1, 1, 5, 5);   // class 7 is not defined: name null
+        coco.write();
+        catalogFile = work.resolve("catalog.duckdb");
+        index();
+    }
+
+    private void index() throws IOException {
+        try (Catalog catalog = Catalog.open(catalogFile)) {
+            new Indexer(new IndexOptions(2, null)).index(catalog, source, Progress.NONE);
+        }
+    }
+
+    private ManifestWriter.Result write(Path file, ManifestWriter.Options options) throws IOException {
+        try (Catalog catalog = Catalog.open(catalogFile)) {
+            return new ManifestWriter().write(catalog, file, options, Progress.NONE);
+        }
+    }
+
+    private static ManifestWriter.Options options(ManifestFormat format) {
+        return new ManifestWriter.Options(format, null, 0, null, false);
+    }
+
+    /** Reads any of the three formats back through an in-memory DuckDB (the way a user would). */
+    private static List<Map<String, Object>> duckdbRows(Path file) throws SQLException {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT * FROM " + ManifestWriter.literal(file.toString()))) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                Map<String, Object> row = new HashMap<>();
+                for (int i = 1; i <= n; i++) {
+                    Object v = rs.getObject(i);
+                    row.put(rs.getMetaData().getColumnName(i), v instanceof java.sql.Array a ? java.util.Arrays.asList((Object[]) a.getArray()) : v);
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    @Test
+    void parquetRowsEqualTheCatalog() throws Exception {
+        Path file = work.resolve("out/m.parquet");
+        ManifestWriter.Result result = write(file, options(ManifestFormat.PARQUET));
+        assertEquals(5, result.rows());
+        assertEquals(Files.size(file), result.bytes());
+        List<Map<String, Object>> rows = duckdbRows(file);
+        assertEquals(5, rows.size());
+        assertEquals(List.of("images/train/a.jpg", "images/train/b.jpg", "images/val/c.jpg", "images/val/empty.jpg",
+                "images/val/gone.jpg"), rows.stream().map(r -> r.get("path")).toList());
+        Map<String, Object> a = rows.get(0);
+        assertEquals(Files.size(source.resolve("images/train/a.jpg")), ((Number) a.get("size")).longValue());
+        assertEquals(200, ((Number) a.get("width")).intValue());
+        assertEquals(100, ((Number) a.get("height")).intValue());
+        assertEquals("train", a.get("split"));
+        assertEquals("jpeg", a.get("format"));
+        assertEquals(true, a.get("present"));
+        assertEquals(List.of(1, 2), a.get("class_ids"));
+        assertEquals(List.of("car", "tree"), a.get("class_names"));
+        assertEquals(3L, ((Number) a.get("annotation_count")).longValue());
+        assertEquals(3L, ((Number) a.get("box_count")).longValue());
+        assertNull(a.get("content_hash"));
+        Map<String, Object> gone = rows.get(4);
+        assertEquals(false, gone.get("present"));
+        assertNull(gone.get("size"));
+        assertEquals(30, ((Number) gone.get("width")).intValue());
+        assertEquals(List.of(), rows.get(3).get("class_ids"));
+        assertEquals(0L, ((Number) rows.get(3).get("box_count")).longValue());
+    }
+
+    @Test
+    void parquetLabelsArePerClassStructs() throws Exception {
+        Path file = work.resolve("m.parquet");
+        write(file, options(ManifestFormat.PARQUET));
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT l.id, l.name, l.count, l.boxes FROM (SELECT unnest(labels) AS l"
+                     + " FROM " + ManifestWriter.literal(file.toString()) + " WHERE path = 'images/train/a.jpg')")) {
+            assertTrue(rs.next());
+            assertEquals(1, rs.getInt(1));
+            assertEquals("car", rs.getString(2));
+            assertEquals(2, rs.getLong(3));
+            assertEquals(2, rs.getLong(4));
+            assertTrue(rs.next());
+            assertEquals(2, rs.getInt(1));
+            assertEquals("tree", rs.getString(2));
+            assertEquals(1, rs.getLong(3));
+            assertFalse(rs.next());
+        }
+    }
+
+    @Test
+    void jsonLinesParseBackWithJackson() throws Exception {
+        Path file = work.resolve("m.jsonl");
+        write(file, options(ManifestFormat.JSONL));
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        assertEquals(5, lines.size());
+        JsonNode a = JSON.readTree(lines.get(0));
+        assertEquals("images/train/a.jpg", a.get("path").asText());
+        assertEquals(200, a.get("width").asInt());
+        assertEquals("[1,2]", a.get("class_ids").toString());
+        assertEquals("[\"car\",\"tree\"]", a.get("class_names").toString());
+        assertEquals(3, a.get("box_count").asInt());
+        JsonNode car = a.get("labels").get(0);
+        assertEquals(1, car.get("id").asInt());
+        assertEquals("car", car.get("name").asText());
+        assertEquals(2, car.get("count").asInt());
+        assertTrue(a.get("content_hash").isNull());
+        JsonNode c = JSON.readTree(lines.get(2));
+        assertEquals("[7]", c.get("class_ids").toString());
+        assertTrue(c.get("class_names").get(0).isNull(), "an undefined class id has no name");
+    }
+
+    @Test
+    void csvParsesBackWithListsAsJsonText() throws Exception {
+        Path file = work.resolve("m.csv");
+        write(file, options(ManifestFormat.CSV));
+        List<List<String>> rows = Csv.parse(Files.readString(file));
+        List<String> header = rows.get(0);
+        assertEquals(List.of("path", "size", "width", "height", "split", "format", "present", "class_ids",
+                "class_names", "annotation_count", "box_count", "labels", "content_hash"), header);
+        assertEquals(6, rows.size());
+        List<String> a = rows.get(1);
+        assertEquals("images/train/a.jpg", a.get(0));
+        assertEquals("[1,2]", JSON.readTree(a.get(header.indexOf("class_ids"))).toString());
+        assertEquals("car", JSON.readTree(a.get(header.indexOf("class_names"))).get(0).asText());
+        assertEquals(2, JSON.readTree(a.get(header.indexOf("labels"))).get(0).get("count").asInt());
+        assertEquals("", a.get(header.indexOf("content_hash")));
+    }
+
+    @Test
+    void namesWithCommasQuotesAndUnicodeSurviveCsv() throws Exception {
+        source = work.resolve("folders");
+        String odd = "a, \"quoted\" ünï 東京.png";
+        TestImages.write(source.resolve("train/cat").resolve(odd), 8, 8);
+        TestImages.write(source.resolve("train/dog/plain.png"), 8, 8);
+        catalogFile = work.resolve("folders.duckdb");
+        index();
+        Path file = work.resolve("odd.csv");
+        write(file, options(ManifestFormat.CSV));
+        List<List<String>> rows = Csv.parse(Files.readString(file, StandardCharsets.UTF_8));
+        assertEquals("train/cat/" + odd, rows.get(1).get(0));
+        assertEquals("[\"cat\"]", rows.get(1).get(8));
+        assertEquals("0", rows.get(1).get(10), "an image-level label has no box");
+        assertEquals("1", rows.get(1).get(9));
+        assertEquals("train/dog/plain.png", rows.get(2).get(0));
+    }
+
+    @Test
+    void shuffleIsDeterministicSeedDependentAndReproducibleWithMd5() throws Exception {
+        List<String> first = paths(write(work.resolve("s1.parquet"), seeded(42, 0)));
+        List<String> again = paths(write(work.resolve("s2.parquet"), seeded(42, 0)));
+        assertEquals(first, again);
+        List<String> byPath = first.stream().sorted().toList();
+        assertEquals(byPath, paths(write(work.resolve("p.parquet"), options(ManifestFormat.PARQUET))));
+        // The documented key, computed independently: md5("<seed>:<epoch>:<path>") as hex, ascending.
+        assertEquals(byPath.stream().sorted(Comparator.comparing(p -> md5Hex("42:0:" + p))).toList(), first);
+        boolean someSeedDiffers = false;
+        for (long seed = 1; seed <= 5 && !someSeedDiffers; seed++) {
+            someSeedDiffers = !paths(write(work.resolve("s" + seed + "x.parquet"), seeded(seed, 0))).equals(first);
+        }
+        assertTrue(someSeedDiffers, "five other seeds all gave seed 42's order");
+    }
+
+    @Test
+    void epochColumnsArePermutationsInTheDocumentedOrder() throws Exception {
+        Path file = work.resolve("e.parquet");
+        ManifestWriter.Result result = write(file, seeded(7, 3));
+        assertEquals(3, result.epochs());
+        List<Map<String, Object>> rows = duckdbRows(file);
+        for (int e = 0; e < 3; e++) {
+            int epoch = e;
+            List<Long> positions = rows.stream().map(r -> ((Number) r.get("epoch_" + epoch)).longValue()).sorted().toList();
+            assertEquals(longsUpTo(rows.size()), positions);
+            List<String> order = rows.stream()
+                    .sorted(Comparator.comparingLong(r -> ((Number) r.get("epoch_" + epoch)).longValue()))
+                    .map(r -> (String) r.get("path")).toList();
+            assertEquals(rows.stream().map(r -> (String) r.get("path"))
+                    .sorted(Comparator.comparing(p -> md5Hex("7:" + epoch + ":" + p))).toList(), order);
+        }
+        for (int i = 0; i < rows.size(); i++) {
+            assertEquals(i, ((Number) rows.get(i).get("epoch_0")).intValue(), "rows are in epoch 0's order");
+        }
+    }
+
+    @Test
+    void splitOptionKeepsOnlyThatSplit() throws Exception {
+        Path file = work.resolve("val.jsonl");
+        ManifestWriter.Result r = write(file, new ManifestWriter.Options(ManifestFormat.JSONL, null, 0, "val", false));
+        assertEquals(3, r.rows());
+        for (String line : Files.readAllLines(file)) {
+            assertEquals("val", JSON.readTree(line).get("split").asText());
+        }
+    }
+
+    @Test
+    void contentHashesComeFromTheCatalogWhenItHasThem() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + catalogFile);
+             Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE image_hashes AS SELECT path, size, mtime, md5(path) AS sha256 FROM images"
+                    + " WHERE path <> 'images/train/b.jpg'");
+            // A stale hash (another mtime) must not be reported.
+            st.execute("UPDATE image_hashes SET mtime = mtime + 1 WHERE path = 'images/val/c.jpg'");
+        }
+        Path file = work.resolve("h.jsonl");
+        ManifestWriter.Result r = write(file, options(ManifestFormat.JSONL));
+        assertEquals("image_hashes.sha256", r.contentHashes());
+        List<String> lines = Files.readAllLines(file);
+        JsonNode a = JSON.readTree(lines.get(0));
+        assertEquals(md5Hex("images/train/a.jpg"), a.get("content_hash").asText());
+        assertTrue(JSON.readTree(lines.get(1)).get("content_hash").isNull(), "no hash row");
+        assertTrue(JSON.readTree(lines.get(2)).get("content_hash").isNull(), "stale hash");
+        assertEquals(5, lines.size(), "a hash table never multiplies rows");
+    }
+
+    @Test
+    void refusesToOverwriteUnlessAskedAndLeavesNoTemporaryFiles() throws Exception {
+        Path file = work.resolve("out/m.csv");
+        write(file, options(ManifestFormat.CSV));
+        assertThrows(FileAlreadyExistsException.class, () -> write(file, options(ManifestFormat.CSV)));
+        write(file, new ManifestWriter.Options(ManifestFormat.JSONL, null, 0, null, true));
+        assertTrue(Files.readString(file).startsWith("{"), "replaced by the JSON Lines manifest");
+        try (Stream<Path> files = Files.list(file.getParent())) {
+            assertEquals(List.of(file), files.toList());
+        }
+    }
+
+    @Test
+    void cancelledRunLeavesNothing() throws Exception {
+        Path out = work.resolve("cancel");
+        Files.createDirectories(out);
+        Progress cancelled = new Progress() {
+            @Override
+            public void update(String phase, long done, long total) {
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return true;
+            }
+        };
+        try (Catalog catalog = Catalog.open(catalogFile)) {
+            assertThrows(CancellationException.class, () -> new ManifestWriter().write(catalog, out.resolve("m.parquet"),
+                    options(ManifestFormat.PARQUET), cancelled));
+        }
+        try (Stream<Path> files = Files.list(out)) {
+            assertEquals(0, files.count());
+        }
+    }
+
+    @Test
+    void refusesToWriteInsideTheDataset() {
+        IOException e = assertThrows(IOException.class,
+                () -> write(source.resolve("manifest.csv"), options(ManifestFormat.CSV)));
+        assertTrue(e.getMessage().contains("inside the dataset"), e.getMessage());
+        assertFalse(Files.exists(source.resolve("manifest.csv")));
+    }
+
+    @Test
+    void formatComesFromTheFileName() {
+        assertEquals(ManifestFormat.PARQUET, ManifestFormat.fromFileName(Path.of("x/m.parquet")).orElseThrow());
+        assertEquals(ManifestFormat.JSONL, ManifestFormat.fromFileName(Path.of("m.jsonl")).orElseThrow());
+        assertEquals(ManifestFormat.CSV, ManifestFormat.fromFileName(Path.of("m.CSV")).orElseThrow());
+        assertTrue(ManifestFormat.fromFileName(Path.of("manifest")).isEmpty());
+    }
+
+    private static ManifestWriter.Options seeded(long seed, int epochs) {
+        return new ManifestWriter.Options(ManifestFormat.PARQUET, seed, epochs, null, false);
+    }
+
+    private static List<String> paths(ManifestWriter.Result result) throws SQLException {
+        return duckdbRows(Path.of(result.file())).stream().map(r -> (String) r.get("path")).toList();
+    }
+
+    private static List<Long> longsUpTo(int n) {
+        return IntStream.range(0, n).mapToObj(i -> (long) i).toList();
+    }
+
+    static String md5Hex(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A small RFC 4180 reader (quotes, doubled quotes, commas and newlines inside quotes). */
+    static final class Csv {
+        static List<List<String>> parse(String text) {
+            List<List<String>> rows = new ArrayList<>();
+            List<String> row = new ArrayList<>();
+            StringBuilder field = new StringBuilder();
+            boolean quoted = false;
+            for (int i = 0; i < text.length(); i++) {
+                char ch = text.charAt(i);
+                if (quoted) {
+                    if (ch == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
+                        field.append('"');
+                        i++;
+                    } else if (ch == '"') {
+                        quoted = false;
+                    } else {
+                        field.append(ch);
+                    }
+                } else if (ch == '"') {
+                    quoted = true;
+                } else if (ch == ',') {
+                    row.add(field.toString());
+                    field.setLength(0);
+                } else if (ch == '\n' || ch == '\r') {
+                    if (ch == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
+                        i++;
+                    }
+                    row.add(field.toString());
+                    field.setLength(0);
+                    rows.add(row);
+                    row = new ArrayList<>();
+                } else {
+                    field.append(ch);
+                }
+            }
+            if (field.length() > 0 || !row.isEmpty()) {
+                row.add(field.toString());
+                rows.add(row);
+            }
+            return rows;
+        }
+    }
+}
