@@ -53,8 +53,19 @@ public final class ImageSources {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString());
         }
-        ImageReaderSpi spi = chooseReader(file);
-        return ImageIoSource.open(file.toAbsolutePath().normalize(), spi, maxReaders);
+        Path absolute = file.toAbsolutePath().normalize();
+        ImageReaderSpi spi = chooseReader(absolute);
+        if (isTiff(spi) && TiffHeader.compression(absolute) == TiffHeader.COMPRESSION_JPEG) {
+            JpegTiffSource direct = JpegTiffSource.open(absolute, maxReaders);
+            if (direct != null) {
+                return direct;
+            }
+        }
+        return ImageIoSource.open(absolute, spi, maxReaders);
+    }
+
+    private static boolean isTiff(ImageReaderSpi spi) {
+        return java.util.Arrays.stream(spi.getFormatNames()).anyMatch(n -> n.toLowerCase(Locale.ROOT).contains("tif"));
     }
 
     static ImageReaderSpi chooseReader(Path file) throws IOException {

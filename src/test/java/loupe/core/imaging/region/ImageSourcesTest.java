@@ -190,4 +190,43 @@ class ImageSourcesTest {
             assertTrue(meanDifference(quarter, naiveResize(PICTURE, 250, 150)) < 6);
         }
     }
+
+    @Test
+    void jpegTiffsAreReadDirectlyAndAgreeWithTheTiffPlugin() throws IOException {
+        Path tif = TiffFixtures.pyramid(dir.resolve("direct.tif"), PICTURE, 3, 64, "JPEG");
+        try (ImageSource direct = ImageSources.open(tif);
+             ImageSource plugin = ImageIoSource.open(tif.toAbsolutePath(), ImageSources.chooseReader(tif), 1)) {
+            assertTrue(direct instanceof JpegTiffSource, direct.toString());
+            assertEquals(plugin.levels(), direct.levels());
+            for (RegionRequest r : List.of(RegionRequest.of(0, 0, 1000, 600), RegionRequest.of(70, 130, 333, 222),
+                    new RegionRequest(2, 100, 100, 640, 320), new RegionRequest(5, 0, 0, 1000, 600))) {
+                BufferedImage a = direct.readRegion(r);
+                BufferedImage b = plugin.readRegion(r);
+                assertTrue(meanDifference(a, b) < 1.5, r + ": " + meanDifference(a, b));
+            }
+            BufferedImage tile = direct.readTile(1, 1, 0);
+            assertEquals(244, tile.getWidth(), "the 256-px grid: column 1 of the 500-px level");
+            assertTrue(meanDifference(tile, plugin.readTile(1, 1, 0)) < 1.5);
+        }
+    }
+
+    @Test
+    void findsPyramidLevelsInSubIfds() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/vips")), "vips not installed");
+        Path png = dir.resolve("src.png");
+        ImageIO.write(PICTURE, "png", png.toFile());
+        Path tif = dir.resolve("subifd.tif");
+        Process p = new ProcessBuilder("vips", "copy", png.toString(), tif
+                + "[tile,tile-width=128,tile-height=128,compression=jpeg,Q=95,pyramid,subifd]")
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), output);
+        try (ImageSource source = ImageSources.open(tif)) {
+            assertTrue(source instanceof JpegTiffSource, source.toString());
+            assertTrue(source.levels().size() >= 3, source.levels().toString());
+            assertEquals(250, source.levels().get(2).width());
+            BufferedImage quarter = source.readRegion(new RegionRequest(4, 0, 0, 1000, 600));
+            assertTrue(meanDifference(quarter, naiveResize(PICTURE, 250, 150)) < 6);
+        }
+    }
 }
