@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Subset export benchmark (issue 6): `loupe export --images link` of a 100,000-image COCO dataset, shaped by a
+# recipe (classes merged, stratified 80/10/10 re-split; every image kept), against `cp -al` of the same image
+# files, alternately, several rounds, in the same run. Loupe's time is end to end: JVM start, incremental
+# re-index of the (already indexed) source, recipe evaluation, COCO annotation files, 100,000 hard links.
+# Usage: bench/export.sh [ROUNDS] [IMAGES]   (defaults 5, 100000; data in /tmp/loupe-bench-curate)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+rounds=${1:-5}
+images=${2:-100000}
+base=/tmp/loupe-bench-curate
+src="$base/ds$((images / 1000))k"
+py=/usr/bin/python3
+jar="$repo/target/loupe.jar"
+work="$base/work"
+mkdir -p "$base"
+rm -rf "$work" && mkdir -p "$work"
+trap 'rm -rf "$work"' EXIT
+if [ ! -f "$src/meta.json" ]; then
+  "$py" "$repo/../shared/bench/gen_dataset.py" --out "$src" --images "$images" --classes 80 --format coco \
+    --jpeg-size 64-160 --workers 2 --force
+fi
+[ -f "$jar" ] || (cd "$repo" && ./mvnw -q -o package -DskipTests)
+cat > "$work/recipe.json" <<'EOF'
+{"seed": 1,
+ "labels": {"merge": {"vehicle": ["car", "truck", "bus"]}},
+ "split": {"method": "stratified", "ratios": {"train": 0.8, "val": 0.1, "test": 0.1}}}
+EOF
+catalog="$work/catalog.duckdb"
+java -Xmx1g -jar "$jar" index "$src" --catalog "$catalog" -q > /dev/null
+echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $(find "$src/images" -type f | wc -l) image files"
+seconds() { # command... -> wall seconds on stdout
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$@" > /dev/null
+  t1=$(date +%s.%N)
+  echo "$t1 - $t0" | bc
+}
+loupe_times=()
+cp_times=()
+for r in $(seq 1 "$rounds"); do
+  # Alternate which side goes first, so neither always gets the warmer cache.
+  for side in $( [ $((r % 2)) -eq 1 ] && echo "loupe cp" || echo "cp loupe"); do
+    out="$work/out-$side"
+    if [ "$side" = loupe ]; then
+      t=$(seconds java -Xmx1g -jar "$jar" export "$src" "$out" --recipe "$work/recipe.json" --images link \
+        --catalog "$catalog" -q)
+      loupe_times+=("$t")
+      links=$(find "$out/images" -type f -links +1 | wc -l)
+    else
+      mkdir -p "$out"
+      t=$(seconds cp -al "$src/images" "$out/images")
+      cp_times+=("$t")
+      links=$(find "$out/images" -type f | wc -l)
+    fi
+    echo "round $r $side: $t s ($links linked files)"
+    rm -rf "$out"
+  done
+done
+"$py" - "${loupe_times[*]}" "${cp_times[*]}" <<'EOF'
+import statistics, sys
+loupe = [float(x) for x in sys.argv[1].split()]
+cp = [float(x) for x in sys.argv[2].split()]
+ml, mc = statistics.median(loupe), statistics.median(cp)
+print(f"median: loupe export {ml:.2f} s, cp -al {mc:.2f} s; loupe takes {ml / mc:.2f}x cp -al's time"
+      f" ({mc / ml * 100:.0f}% of its speed)")
+EOF

@@ -1,0 +1,143 @@
+package loupe.core.curation;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import loupe.core.export.AtomicOutput;
+import loupe.core.export.Converter;
+import loupe.core.formats.ConversionReport;
+import loupe.core.formats.DatasetFormat;
+import loupe.core.formats.DatasetWriter;
+import loupe.core.formats.Formats;
+import loupe.core.formats.ImageMode;
+import loupe.core.formats.UnknownFormatException;
+import loupe.core.formats.WriteTarget;
+import loupe.core.index.Catalog;
+import loupe.core.index.IndexOptions;
+import loupe.core.index.IndexResult;
+import loupe.core.index.Indexer;
+import loupe.core.task.Progress;
+
+/**
+ * Exports the subset a recipe selects: indexes the source (incrementally), evaluates the recipe, and writes the
+ * selected, relabelled and re-split items through the target format's writer into a folder renamed into place
+ * only when everything was written. Next to the data it writes the conversion report
+ * ({@value Converter#REPORT_FILE}), the effective recipe with its seed ({@value #RECIPE_FILE}, which replays the
+ * export byte for byte) and, when oversampling repeated items, one list per split ({@code loupe-lists/SPLIT.txt}:
+ * the items' source paths, each as many times as it is repeated). The source is never written to.
+ */
+public final class Exporter {
+
+    /** The effective recipe written into the output. */
+    public static final String RECIPE_FILE = "loupe-recipe.json";
+
+    /** The folder of per-split item lists (written when items are repeated). */
+    public static final String LISTS_FOLDER = "loupe-lists";
+
+    /**
+     * @param fromFormat source format id, or null to detect
+     * @param toFormat   target format id, or null for the source's format
+     * @param seed       overrides the recipe's seed, or null
+     * @param dryRun     evaluate and preview only; write nothing
+     */
+    public record Options(String fromFormat, String toFormat, ImageMode images, boolean overwrite, int threads,
+                          Long seed, boolean dryRun) {
+    }
+
+    /**
+     * @param report the conversion report, or null on a dry run
+     * @param recipe the effective recipe (version and seed filled in)
+     */
+    public record Result(Preview preview, ConversionReport report, Recipe recipe, String format, Path output) {
+    }
+
+    /**
+     * @throws UnknownFormatException when the target format is unknown or cannot be written
+     * @throws RecipeException        when the recipe does not fit the dataset
+     * @throws IOException            when the output overlaps the source, exists and is not empty, or cannot be
+     *                                written
+     * @throws java.util.concurrent.CancellationException when cancelled (nothing is left behind)
+     */
+    public Result export(Path source, Path output, Catalog catalog, Recipe recipe, Options options,
+                         Progress progress) throws IOException {
+        Path src = source.toAbsolutePath().normalize();
+        Path out = output.toAbsolutePath().normalize();
+        if (out.startsWith(src) || src.startsWith(out)) {
+            throw new IOException("the output " + out + " overlaps the source " + src
+                    + "; Loupe never writes into a dataset it reads");
+        }
+        if (options.toFormat() != null) {
+            writerFor(options.toFormat());
+        }
+        if (!options.dryRun() && !options.overwrite() && Files.exists(out)) {
+            // Fail before the (possibly long) indexing; AtomicOutput checks again when writing.
+            AtomicOutput.create(out, false).close();
+        }
+        IndexResult indexed = new Indexer(new IndexOptions(options.threads(), options.fromFormat()))
+                .index(catalog, src, progress);
+        String to = options.toFormat() != null ? options.toFormat() : indexed.format();
+        DatasetWriter writer = writerFor(to);
+        Recipe effective = recipe.effective(options.seed());
+        try (CurationSession session = CurationSession.open(catalog)) {
+            Preview preview = session.evaluate(effective, progress);
+            if (options.dryRun()) {
+                return new Result(preview, null, effective, to, out);
+            }
+            ConversionReport report = new ConversionReport(indexed.format(), to);
+            try (AtomicOutput atomic = AtomicOutput.create(out, options.overwrite())) {
+                progress.update("writing", 0, preview.distinctImagesAfter());
+                writer.write(session.selection(), new WriteTarget(atomic.temp(), src, options.images(), report,
+                        progress));
+                progress.checkCancelled();
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(
+                        atomic.temp().resolve(Converter.REPORT_FILE).toFile(), Converter.ReportJson.of(report));
+                Files.writeString(atomic.temp().resolve(RECIPE_FILE), effective.toJson(), StandardCharsets.UTF_8);
+                if (session.hasRepeats()) {
+                    writeLists(session, atomic.temp().resolve(LISTS_FOLDER), progress);
+                }
+                atomic.commit();
+            }
+            return new Result(preview, report, effective, to, out);
+        }
+    }
+
+    private static DatasetWriter writerFor(String id) throws UnknownFormatException {
+        DatasetFormat format = Formats.byId(id).orElseThrow(() -> new UnknownFormatException(
+                "unknown format '" + id + "'; known formats: " + String.join(", ", Formats.ids())));
+        return format.writer().orElseThrow(() -> new UnknownFormatException(
+                "Loupe reads " + format.id() + " but cannot write it yet; writable formats: "
+                        + String.join(", ", Formats.writableIds()) + " (choose one with --to)"));
+    }
+
+    private static void writeLists(CurationSession session, Path folder, Progress progress) throws IOException {
+        Files.createDirectories(folder);
+        Map<String, BufferedWriter> writers = new HashMap<>();
+        try {
+            session.forEachItem((split, path, repeats) -> {
+                BufferedWriter w = writers.get(split == null ? "" : split);
+                if (w == null) {
+                    String name = split == null || split.isEmpty() ? "all" : split.replaceAll("[^A-Za-z0-9._-]", "_");
+                    w = Files.newBufferedWriter(folder.resolve(name + ".txt"), StandardCharsets.UTF_8);
+                    writers.put(split == null ? "" : split, w);
+                }
+                for (int r = 0; r < repeats; r++) {
+                    w.write(path);
+                    w.write('\n');
+                }
+                progress.checkCancelled();
+            });
+        } finally {
+            for (BufferedWriter w : writers.values()) {
+                w.close();
+            }
+        }
+    }
+}
