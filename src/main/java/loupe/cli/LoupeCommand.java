@@ -10,10 +10,7 @@ import picocli.CommandLine.Command;
         description = "Audit and reshape computer-vision datasets.",
         subcommands = {IndexCommand.class, StatsCommand.class, ConvertCommand.class, ListCommand.class,
                 ValidateCommand.class, ReportCommand.class, ProbeCommand.class, ManifestCommand.class,
-                ShardsCommand.class, CommandLine.HelpCommand.class},
-        subcommands = {IndexCommand.class, StatsCommand.class, ConvertCommand.class, ListCommand.class, ChipCommand.class,
-                ExportCommand.class,
-                CommandLine.HelpCommand.class},
+                ShardsCommand.class, ChipCommand.class, ExportCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage error.",
                 "Run without a command (or with a folder) to open the desktop app."})
 public final class LoupeCommand implements Runnable {
