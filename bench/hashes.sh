@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Content-check benchmarks (issue 4), side by side on the same files in the same run:
-#  1. exact-duplicate hashing (XXH64 of every image, `loupe index --hashes`, phase "hashes") against the
+#  1. exact-duplicate hashing (CRC-32 + CRC-32C of every image, `loupe index --hashes`, phase "hashes") against the
 #     disk's sequential read rate: `cat` of the same files in the same order (one stream, and as many streams as
 #     Loupe's threads) and fio on one 1 GB file with O_DIRECT. Before every cold run the files are evicted
 #     from the page cache one by one (posix_fadvise DONTNEED: this touches only these files, not other
@@ -23,7 +23,6 @@ if [ ! -d "$data/images" ]; then
     --jpeg-size 1200-2000 --workers 2
 fi
 [ -f "$jar" ] || (cd "$repo" && ./mvnw -q -o package -DskipTests)
-[ -d "$repo/target/classes/loupe" ] || (cd "$repo" && ./mvnw -q -o compile)
 
 (cd "$data" && find images -type f | sort) > "$work/list"
 bytes=$(cd "$data" && xargs -a "$work/list" -d '\n' stat -c %s | awk '{s += $1} END {print s}')
@@ -76,4 +75,4 @@ cat1 > /dev/null
 java -jar "$jar" index "$data" --catalog "$work/w.duckdb" --threads "$threads" --hashes --json -q > "$work/w.json"
 "$py" -c 'import json,sys; p=json.load(open(sys.argv[1]))["phaseMillis"]; print("warm loupe --hashes: content hash %.3f s  %.0f MB/s (page cache)" % (p["hashes"]/1e3, int(sys.argv[2])/1e6/(p["hashes"]/1e3)))' "$work/w.json" "$bytes"
 echo "near-duplicate search:"
-java -cp "$repo/target/classes" "$here/NearDuplicatesBench.java" 100000 "$rounds"
+java -cp "$jar" "$here/NearDuplicatesBench.java" 100000 "$rounds"

@@ -125,7 +125,13 @@ public final class ImageHeaders {
                 throw new CorruptImageException("JPEG segment with invalid length " + length + " at byte " + pos);
             }
             if (marker == 0xE1 && orientation == 0 && length >= 16) {
-                orientation = exifOrientation(channel, pos + 4, Math.min(length - 2, size - pos - 4));
+                long body = Math.min(length - 2, size - pos - 4);
+                if (at + 4 + 6 + 8 <= buf.limit() && isExif(buf, at + 4)) {
+                    // Usually all of IFD0 is in the bytes already read: no more reads unless it points further.
+                    orientation = exifOrientation(channel, buf, bufStart, pos + 4, body);
+                } else {
+                    orientation = exifOrientation(channel, null, 0, pos + 4, body);
+                }
             }
             pos += 2 + length;
         }
@@ -212,17 +218,33 @@ public final class ImageHeaders {
      * The orientation tag of a JPEG APP1 segment's body ({@code length} bytes at {@code start}), or 0 when it is
      * not EXIF or has no orientation. Reads IFD0 lazily: usually the first few hundred bytes of the segment.
      */
-    private static int exifOrientation(FileChannel channel, long start, long length) throws IOException {
-        ByteBuffer id = readAt(channel, start, 6);
-        if (id.limit() < 6 || id.get(0) != 'E' || id.get(1) != 'x' || id.get(2) != 'i' || id.get(3) != 'f'
-                || id.get(4) != 0) {
-            return 0;
+    private static int exifOrientation(FileChannel channel, ByteBuffer buf, long bufStart, long start, long length)
+            throws IOException {
+        if (buf == null) {
+            ByteBuffer id = readAt(channel, start, 6);
+            if (id.limit() < 6 || !isExif(id, 0)) {
+                return 0;
+            }
         }
         long tiffStart = start + 6;
         long tiffLength = length - 6;
-        int[] tags = TiffTags.ifd0((offset, n) -> offset < 0 || offset >= tiffLength ? ByteBuffer.allocate(0)
-                : readAt(channel, tiffStart + offset, (int) Math.min(n, tiffLength - offset)), TiffTags.ORIENTATION);
+        int[] tags = TiffTags.ifd0((offset, n) -> {
+            if (offset < 0 || offset >= tiffLength) {
+                return ByteBuffer.allocate(0);
+            }
+            int len = (int) Math.min(n, tiffLength - offset);
+            long from = tiffStart + offset;
+            if (buf != null && from >= bufStart && from + len <= bufStart + buf.limit()) {
+                return buf.slice((int) (from - bufStart), len);
+            }
+            return readAt(channel, from, len);
+        }, TiffTags.ORIENTATION);
         return tags == null ? 0 : validOrientation(tags[0]);
+    }
+
+    private static boolean isExif(ByteBuffer b, int at) {
+        return b.get(at) == 'E' && b.get(at + 1) == 'x' && b.get(at + 2) == 'i' && b.get(at + 3) == 'f'
+                && b.get(at + 4) == 0 && b.get(at + 5) == 0;
     }
 
     /** The orientation of a PNG eXIf chunk found before the image data within the first read, else 0. */
