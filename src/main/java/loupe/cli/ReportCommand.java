@@ -63,12 +63,16 @@ public final class ReportCommand implements Callable<Integer> {
         }
         Path dataset = root.toRealPath();
         Path target = output.toAbsolutePath().normalize();
-        Path targetParent = target.getParent();
         if (Files.isDirectory(target)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "-o must be a file, not a folder: " + output);
         }
-        if (targetParent != null && Files.isDirectory(targetParent)
-                && targetParent.toRealPath().resolve(target.getFileName()).startsWith(dataset)) {
+        // Resolve links through the nearest folder that exists, so neither a symlink nor a folder still to be
+        // created can lead into the dataset.
+        Path existing = target.getParent();
+        while (existing != null && !Files.isDirectory(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing != null && existing.toRealPath().resolve(existing.relativize(target)).startsWith(dataset)) {
             // Loupe never writes into a dataset.
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "write the report outside the dataset folder: " + output);

@@ -127,7 +127,7 @@ public final class StatsCommand implements Callable<Integer> {
                     "norm.entropy", "TVD/all", "absent classes");
             for (DatasetStats.SplitCount sp : s.splits()) {
                 Double tv = s.splitShift().stream().filter(x -> x.split().equals(sp.name())
-                        && x.reference().equals("all")).map(SplitShift::totalVariation).findFirst().orElse(null);
+                        && x.reference().equals("all")).findFirst().map(SplitShift::totalVariation).orElse(null);
                 out.printf(Locale.ROOT, "%-16s %,10d %,12d %12s %8s  %s%n", sp.name(), sp.images(), sp.annotations(),
                         num(sp.imbalance().normalizedEntropy()), num(tv), sp.absentClasses().isEmpty() ? "-"
                                 : sp.absentClasses().stream().limit(10).map(DatasetStats.ClassRef::name)

@@ -58,6 +58,11 @@ class ReportCommandTest {
         assertEquals(2, run.code());
         assertTrue(run.err().contains("outside the dataset folder"), run.err());
         assertFalse(Files.exists(dataset.resolve("report.html")));
+        CliTest.Run nested = CliTest.run("report", dataset.toString(), "-o",
+                dataset.resolve("new/folder/report.html").toString(), "--catalog", cache.resolve("c.duckdb").toString(),
+                "-q");
+        assertEquals(2, nested.code());
+        assertFalse(Files.exists(dataset.resolve("new")));
     }
 
     @Test

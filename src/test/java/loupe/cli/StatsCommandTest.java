@@ -77,6 +77,23 @@ class StatsCommandTest {
     }
 
     @Test
+    void splitsWithoutAnnotationsHaveNoShiftAndStillPrint() throws Exception {
+        CocoFixture coco = new CocoFixture(dataset).categories("car");
+        coco.image("train", "a.jpg", 20, 20);
+        coco.image("val", "b.jpg", 20, 20);
+        coco.write();
+        CliTest.Run text = stats(dataset);
+        assertEquals(0, text.code(), text.err());
+        assertTrue(text.out().contains("Imbalance over 0 classes with instances (1 unused): max/min -"), text.out());
+        Path html = cache.resolve("r.html");
+        CliTest.Run report = CliTest.run("report", dataset.toString(), "-o", html.toString(), "--catalog",
+                cache.resolve("c.duckdb").toString(), "-q");
+        assertEquals(0, report.code(), report.err());
+        JsonNode json = new ObjectMapper().readTree(stats(dataset, "--json").out());
+        assertTrue(json.get("splitShift").get(0).get("totalVariation").isNull());
+    }
+
+    @Test
     void timingGoesToStderr() {
         coco();
         CliTest.Run run = stats(dataset, "--timing", "--json");

@@ -220,7 +220,7 @@ public final class HtmlReport {
                 .append("</tr></thead><tbody>");
         for (DatasetStats.SplitCount sp : s.splits()) {
             Double tv = s.splitShift().stream().filter(x -> x.split().equals(sp.name()) && x.reference().equals("all"))
-                    .map(SplitShift::totalVariation).findFirst().orElse(null);
+                    .findFirst().map(SplitShift::totalVariation).orElse(null);
             b.append("<tr><td>").append(esc(sp.name())).append("</td><td class=\"n\">").append(count(sp.images()))
                     .append("</td><td class=\"n\">").append(count(sp.annotations())).append("</td><td class=\"n\">")
                     .append(num(sp.imbalance().normalizedEntropy())).append("</td><td class=\"n\">").append(num(tv))

@@ -229,30 +229,35 @@ public final class Statistics {
                     return null;
                 }, scope.params());
 
-        // Histograms per class and overall: one GROUP BY with a grouping set per (metric, class or all).
+        // Histograms per class and overall, and the centre heatmap: one GROUP BY with a grouping set per
+        // (metric, class or all), so the annotations are scanned and joined once.
         Map<String, Map<Integer, Long>> hist = new HashMap<>();
+        long[][] heat = new long[HEATMAP_GRID][HEATMAP_GRID];
+        long[] heatBoxes = {0};
+        String g = String.valueOf(HEATMAP_GRID);
+        String cell = "CASE WHEN iw > 0 AND ih > 0 THEN"
+                + " least(greatest(floor((y + h / 2) / ih * " + g + "), 0), " + g + " - 1)::INTEGER * " + g
+                + " + least(greatest(floor((x + w / 2) / iw * " + g + "), 0), " + g + " - 1)::INTEGER END";
         q(catalog, base + " SELECT c, wb, hb, ab, rb, grouping(c), grouping(wb), grouping(hb), grouping(ab),"
-                + " grouping(rb), count(*) FROM (SELECT c, " + bin("vw", 2, 0, 32) + " AS wb, "
+                + " grouping(rb), count(*), cell, grouping(cell) FROM (SELECT c, " + bin("vw", 2, 0, 32) + " AS wb, "
                 + bin("vh", 2, 0, 32) + " AS hb, " + bin("vw * vh", 1, 0, 40) + " AS ab, "
-                + bin("vw / vh", 4, -16, 15) + " AS rb FROM b WHERE vw IS NOT NULL)"
-                + " GROUP BY GROUPING SETS ((c, wb), (wb), (c, hb), (hb), (c, ab), (ab), (c, rb), (rb))", rs -> {
+                + bin("vw / vh", 4, -16, 15) + " AS rb, " + cell + " AS cell FROM b WHERE vw IS NOT NULL)"
+                + " GROUP BY GROUPING SETS ((c, wb), (wb), (c, hb), (hb), (c, ab), (ab), (c, rb), (rb), (cell))",
+                rs -> {
+                    if (rs.getInt(13) == 0) {
+                        if (rs.getObject(12) != null) {
+                            int k = rs.getInt(12);
+                            heat[k / HEATMAP_GRID][k % HEATMAP_GRID] = rs.getLong(11);
+                            heatBoxes[0] += rs.getLong(11);
+                        }
+                        return null;
+                    }
                     String who = rs.getInt(6) == 1 ? "all" : String.valueOf(rs.getInt(1));
                     for (int m = 0; m < 4; m++) {
                         if (rs.getInt(7 + m) == 0) {
                             hist.computeIfAbsent(who + "/" + m, k -> new HashMap<>()).put(rs.getInt(2 + m), rs.getLong(11));
                         }
                     }
-                    return null;
-                }, scope.params());
-
-        long[][] heat = new long[HEATMAP_GRID][HEATMAP_GRID];
-        long[] heatBoxes = {0};
-        String g = String.valueOf(HEATMAP_GRID);
-        q(catalog, base + " SELECT least(greatest(floor((y + h / 2) / ih * " + g + "), 0), " + g + " - 1)::INTEGER,"
-                + " least(greatest(floor((x + w / 2) / iw * " + g + "), 0), " + g + " - 1)::INTEGER, count(*)"
-                + " FROM b WHERE vw IS NOT NULL AND iw > 0 AND ih > 0 GROUP BY ALL", rs -> {
-                    heat[rs.getInt(1)][rs.getInt(2)] = rs.getLong(3);
-                    heatBoxes[0] += rs.getLong(3);
                     return null;
                 }, scope.params());
         List<List<Long>> heatRows = new ArrayList<>();
