@@ -31,10 +31,11 @@ public final class ProbeCommand implements Callable<Integer> {
     Path root;
 
     @Option(names = "--seconds", paramLabel = "S",
-            description = "Time bound of each run (one phase at one thread count), seconds (default: ${DEFAULT-VALUE}).")
+            description = "Time bound of each run (one phase at one thread count), seconds "
+                    + "(default: ${DEFAULT-VALUE}).")
     double seconds = ProbeOptions.DEFAULT_SECONDS;
 
-    @Option(names = "--threads", paramLabel = "N[,N...]", split = ",",
+    @Option(names = "--threads", paramLabel = "N", split = ",",
             description = "Thread counts to measure (default: 1,2,4,8, up to twice the cores).")
     List<Integer> threads;
 
@@ -112,8 +113,8 @@ public final class ProbeCommand implements Callable<Integer> {
                 r.volume(), r.secondsPerRun(), r.threadCounts().toString().replaceAll("[\\[\\]]", "")));
         ProbeResult.DatasetSample d = r.dataset();
         sb.append(String.format(Locale.ROOT, "Dataset: %,d files (%,d images), about %s; mean image %s "
-                        + "(sizes from %,d sampled files)%n", d.files(), d.images(), ByteSizes.format(d.estimatedBytes()),
-                ByteSizes.format(d.meanImageBytes()), d.sizesSampled()));
+                        + "(sizes from %,d sampled files)%n", d.files(), d.images(),
+                ByteSizes.format(d.estimatedBytes()), ByteSizes.format(d.meanImageBytes()), d.sizesSampled()));
         if (r.memory().known()) {
             sb.append(String.format(Locale.ROOT, "Memory: %s total, %s available, %s in the page cache%s%n",
                     ByteSizes.format(r.memory().totalBytes()), ByteSizes.format(r.memory().availableBytes()),

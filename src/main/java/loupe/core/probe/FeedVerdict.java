@@ -27,7 +27,7 @@ public record FeedVerdict(Outcome outcome, double imagesPerSecond, double target
      * @param imagesPerSecond measured, at least 0
      * @param targetPerSecond wanted, more than 0
      * @param cacheDominated  true when the measured rate is page-cache speed: the message then says that reads
-     *                        from the disk may be slower
+     *                        from the disk may be (or, when short already, can only be) slower
      * @throws IllegalArgumentException when the target is not positive
      */
     public static FeedVerdict of(double imagesPerSecond, double targetPerSecond, boolean cacheDominated) {
@@ -49,8 +49,10 @@ public record FeedVerdict(Outcome outcome, double imagesPerSecond, double target
                     "falls short: %,.0f images/s for %,.0f wanted (%.0f%% of the target; it needs %.1fx more)",
                     rate, targetPerSecond, ratio * 100, ratio > 0 ? 1 / ratio : Double.POSITIVE_INFINITY);
         };
-        if (cacheDominated && outcome != Outcome.FALLS_SHORT) {
-            message += "; measured at page-cache speed, so reads from the disk may be slower";
+        if (cacheDominated) {
+            message += outcome == Outcome.FALLS_SHORT
+                    ? "; and that at page-cache speed: reads from the disk can only be slower"
+                    : "; measured at page-cache speed, so reads from the disk may be slower";
         }
         return new FeedVerdict(outcome, rate, targetPerSecond, ratio, (ratio - 1) * 100, message);
     }

@@ -17,6 +17,15 @@ public final class PageCache {
     private PageCache() {
     }
 
+    /** True when this process runs as root (uid 0); false when that cannot be told. */
+    static boolean isRoot() {
+        try {
+            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /**
      * Flushes dirty pages ({@code sync}) and writes 3 to {@code /proc/sys/vm/drop_caches}: 1 drops the page
      * cache, 2 the dentries and inodes (which the listing would otherwise find warm), 3 both.
@@ -26,6 +35,10 @@ public final class PageCache {
     public static void drop() throws IOException {
         if (!Files.exists(DROP_CACHES)) {
             throw new IOException("cannot drop caches: " + DROP_CACHES + " does not exist (Linux only)");
+        }
+        if (!isRoot()) {
+            throw new IOException("cannot drop caches: that needs root (evict only the dataset's files instead: "
+                    + "see the README)");
         }
         try {
             Process sync = new ProcessBuilder("sync").inheritIO().start();

@@ -25,9 +25,15 @@ class CacheAssessmentTest {
 
     @Test
     void firstReadsFasterThanAnyDiskAreCacheSpeedEvenWhenReReadsWereFaster() {
-        // 20 us per file: a page-cache hit, whatever the re-read did
-        CacheAssessment a = CacheAssessment.assess(GB, SIXTEEN_GB, 20, 5, false);
+        // 12 us per file: a page-cache hit, whatever the re-read did
+        CacheAssessment a = CacheAssessment.assess(GB, SIXTEEN_GB, 12, 3, false);
         assertTrue(a.dominated(), a.statement());
+    }
+
+    @Test
+    void aHostCachedVirtualDiskIsStillTheDisk() {
+        // measured on a VM: 55 us first reads, 4.6 us re-reads
+        assertFalse(CacheAssessment.assess(GB, SIXTEEN_GB, 55, 4.6, false).dominated());
     }
 
     @Test
@@ -36,7 +42,7 @@ class CacheAssessmentTest {
         CacheAssessment a = CacheAssessment.assess(GB, SIXTEEN_GB, 2000, 50, false);
         assertFalse(a.dominated());
         assertTrue(a.fitsInCache());
-        assertTrue(a.statement().contains("first reads came from the disk"), a.statement());
+        assertTrue(a.statement().contains("first reads came from the storage, not the page cache"), a.statement());
         assertTrue(a.statement().contains("later epochs run at re-read speed"), a.statement());
     }
 

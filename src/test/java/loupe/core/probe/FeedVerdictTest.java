@@ -59,6 +59,11 @@ class FeedVerdictTest {
     }
 
     @Test
+    void fallingShortAtCacheSpeedSaysTheDiskCanOnlyBeSlower() {
+        assertTrue(FeedVerdict.of(100, 500, true).message().contains("can only be slower"));
+    }
+
+    @Test
     void targetMustBePositive() {
         assertThrows(IllegalArgumentException.class, () -> FeedVerdict.of(100, 0, false));
         assertThrows(IllegalArgumentException.class, () -> FeedVerdict.of(100, Double.NaN, false));

@@ -1,12 +1,16 @@
 package loupe.core.probe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The small value helpers: sizes, /proc/meminfo, the write test's sizing, the options' checks. */
 class ProbeValuesTest {
@@ -76,6 +80,21 @@ class ProbeValuesTest {
         assertEquals(0, WriteProbe.fit(GB, 5 * GB + 10 * MB, 100 * GB));
         // a small write asked for needs only its own size
         assertEquals(8 * MB, WriteProbe.fit(8 * MB, 300 * MB, GB));
+    }
+
+    @Test
+    void writeTestGoesBesideTheDatasetInItsParentFolder(@TempDir Path parent) throws Exception {
+        Path dataset = Files.createDirectory(parent.resolve("ds"));
+        WriteProbe.Placement placement = WriteProbe.place(dataset);
+        assertEquals(parent, placement.parent());
+        assertNull(placement.skipReason());
+    }
+
+    @Test
+    void writeTestIsSkippedForTheFileSystemRoot() throws Exception {
+        WriteProbe.Placement placement = WriteProbe.place(Path.of("/"));
+        assertNull(placement.parent());
+        assertTrue(placement.skipReason().contains("never writes inside the dataset"), placement.skipReason());
     }
 
     @Test
