@@ -35,7 +35,10 @@ public enum ManifestFormat {
         };
     }
 
-    /** From a file name's extension ({@code .csv}, {@code .jsonl}/{@code .ndjson}/{@code .json}, {@code .parquet}/{@code .pq}). */
+    /**
+     * From a file name's extension: {@code .csv}, {@code .jsonl}/{@code .ndjson}/{@code .json},
+     * {@code .parquet}/{@code .pq}; empty for anything else.
+     */
     public static Optional<ManifestFormat> fromFileName(Path file) {
         Path name = file.getFileName();
         if (name == null) {

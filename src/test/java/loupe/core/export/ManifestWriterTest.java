@@ -2,7 +2,6 @@ package loupe.core.export;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -95,7 +94,8 @@ class ManifestWriterTest {
                 Map<String, Object> row = new HashMap<>();
                 for (int i = 1; i <= n; i++) {
                     Object v = rs.getObject(i);
-                    row.put(rs.getMetaData().getColumnName(i), v instanceof java.sql.Array a ? java.util.Arrays.asList((Object[]) a.getArray()) : v);
+                    row.put(rs.getMetaData().getColumnName(i),
+                            v instanceof java.sql.Array a ? java.util.Arrays.asList((Object[]) a.getArray()) : v);
                 }
                 rows.add(row);
             }
@@ -208,6 +208,7 @@ class ManifestWriterTest {
         assertEquals("[\"cat\"]", rows.get(1).get(8));
         assertEquals("0", rows.get(1).get(10), "an image-level label has no box");
         assertEquals("1", rows.get(1).get(9));
+        assertEquals("[{\"id\":0,\"name\":\"cat\",\"count\":1,\"boxes\":0}]", rows.get(1).get(11));
         assertEquals("train/dog/plain.png", rows.get(2).get(0));
     }
 
@@ -235,7 +236,8 @@ class ManifestWriterTest {
         List<Map<String, Object>> rows = duckdbRows(file);
         for (int e = 0; e < 3; e++) {
             int epoch = e;
-            List<Long> positions = rows.stream().map(r -> ((Number) r.get("epoch_" + epoch)).longValue()).sorted().toList();
+            List<Long> positions = rows.stream().map(r -> ((Number) r.get("epoch_" + epoch)).longValue())
+                    .sorted().toList();
             assertEquals(longsUpTo(rows.size()), positions);
             List<String> order = rows.stream()
                     .sorted(Comparator.comparingLong(r -> ((Number) r.get("epoch_" + epoch)).longValue()))
@@ -246,6 +248,34 @@ class ManifestWriterTest {
         for (int i = 0; i < rows.size(); i++) {
             assertEquals(i, ((Number) rows.get(i).get("epoch_0")).intValue(), "rows are in epoch 0's order");
         }
+    }
+
+    @Test
+    void sahiAerialSampleRowsMatchTheSourceCounts() throws Exception {
+        // Counted with python over the seven *_coco.json files: terrain1.jpg has 28 annotations, terrain2.png 20,
+        // terrain3.png 20 but no file; 68 in all, each with a bbox.
+        source = loupe.testing.SharedSamples.dir("sahi", "tests_data", "coco_utils");
+        catalogFile = work.resolve("sahi.duckdb");
+        try (Catalog catalog = Catalog.open(catalogFile)) {
+            new Indexer(new IndexOptions(2, "coco")).index(catalog, source, Progress.NONE);
+        }
+        Path file = work.resolve("sahi.jsonl");
+        assertEquals(3, write(file, options(ManifestFormat.JSONL)).rows());
+        Map<String, JsonNode> rows = new HashMap<>();
+        for (String line : Files.readAllLines(file)) {
+            JsonNode row = JSON.readTree(line);
+            rows.put(row.get("path").asText(), row);
+        }
+        assertEquals(28, rows.get("terrain1.jpg").get("annotation_count").asInt());
+        assertEquals(28, rows.get("terrain1.jpg").get("box_count").asInt());
+        assertEquals(20, rows.get("terrain2.png").get("annotation_count").asInt());
+        assertFalse(rows.get("terrain3.png").get("present").asBoolean());
+        assertEquals(20, rows.get("terrain3.png").get("annotation_count").asInt());
+        int perClass = 0;
+        for (JsonNode l : rows.get("terrain1.jpg").get("labels")) {
+            perClass += l.get("count").asInt();
+        }
+        assertEquals(28, perClass);
     }
 
     @Test
@@ -305,8 +335,8 @@ class ManifestWriterTest {
             }
         };
         try (Catalog catalog = Catalog.open(catalogFile)) {
-            assertThrows(CancellationException.class, () -> new ManifestWriter().write(catalog, out.resolve("m.parquet"),
-                    options(ManifestFormat.PARQUET), cancelled));
+            assertThrows(CancellationException.class, () -> new ManifestWriter().write(catalog,
+                    out.resolve("m.parquet"), options(ManifestFormat.PARQUET), cancelled));
         }
         try (Stream<Path> files = Files.list(out)) {
             assertEquals(0, files.count());
@@ -343,7 +373,8 @@ class ManifestWriterTest {
 
     static String md5Hex(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
+            byte[] digest = MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -158,7 +158,8 @@ class ShardWriterTest {
         ShardWriter.Result result = write(out, ShardSize.items(100), null);
         Map<String, Map<String, byte[]>> samples = samples(out, result);
         String key = samples.keySet().stream().filter(k -> k.contains("very")).findFirst().orElseThrow();
-        assertEquals("000000006_very-long_name_with_dots_" + "x".repeat(150 - "very-long name.with.dots ".length()), key);
+        String prefix = "very-long name.with.dots ";
+        assertEquals("000000006_very-long_name_with_dots_" + "x".repeat(150 - prefix.length()), key);
         assertTrue((key + ".png").length() > 100, "the entry needs a PAX name");
         assertEquals("images/val/" + LONG_NAME, json(samples.get(key)).get("path").asText());
         List<String> listed = TarEntries.systemTarList(out.resolve(result.shards().get(0).file()));
@@ -208,7 +209,8 @@ class ShardWriterTest {
         assertEquals(1, index.get("skipped").get("missing").asInt());
         assertEquals(1, index.get("skipped").get("corrupt").asInt());
         Set<String> skipped = new HashSet<>();
-        index.get("skipped").get("images").forEach(s -> skipped.add(s.get("path").asText() + " " + s.get("reason").asText()));
+        index.get("skipped").get("images")
+                .forEach(s -> skipped.add(s.get("path").asText() + " " + s.get("reason").asText()));
         assertEquals(Set.of("images/val/broken.jpg corrupt", "images/val/gone.jpg missing"), skipped);
         try (Stream<Path> files = Files.list(out)) {
             assertEquals(3, files.count(), "two shards and the index, nothing else");
@@ -262,6 +264,46 @@ class ShardWriterTest {
         JsonNode ann = json(samples(out, result).values().iterator().next()).get("annotations").get(0);
         assertEquals("roof", ann.get("class_name").asText());
         assertEquals("[[1.0,2.0,11.0,2.0,11.0,10.0,1.0,10.0]]", ann.get("polygons").toString());
+    }
+
+    @Test
+    void sahiAerialSampleKeepsEveryPolygonAndSkipsTheMissingImage() throws Exception {
+        // Counted with python over the seven *_coco.json files: terrain1.jpg has 28 annotations, terrain2.png 20,
+        // terrain3.png 20 but no file; every annotation has exactly one polygon.
+        Path sahi = loupe.testing.SharedSamples.dir("sahi", "tests_data", "coco_utils");
+        catalogFile = work.resolve("sahi.duckdb");
+        try (Catalog catalog = Catalog.open(catalogFile)) {
+            new Indexer(new IndexOptions(2, "coco")).index(catalog, sahi, Progress.NONE);
+        }
+        Path out = work.resolve("out");
+        ShardWriter.Result result = write(out, ShardSize.bytes(64L << 20), null);
+        assertEquals(2, result.items());
+        assertEquals(List.of(new ShardWriter.Skip("terrain3.png", "missing")), result.skipped());
+        Map<String, JsonNode> byPath = new LinkedHashMap<>();
+        for (Map.Entry<String, Map<String, byte[]>> e : samples(out, result).entrySet()) {
+            JsonNode json = json(e.getValue());
+            byPath.put(json.get("path").asText(), json);
+            String ext = json.get("path").asText().endsWith(".png") ? "png" : "jpg";
+            assertArrayEquals(Files.readAllBytes(sahi.resolve(json.get("path").asText())), e.getValue().get(ext));
+        }
+        assertEquals(28, byPath.get("terrain1.jpg").get("annotations").size());
+        assertEquals(20, byPath.get("terrain2.png").get("annotations").size());
+        for (JsonNode sample : byPath.values()) {
+            for (JsonNode a : sample.get("annotations")) {
+                assertEquals(1, a.get("polygons").size(), a.toString());
+                assertEquals(4, a.get("box").size());
+            }
+        }
+        JsonNode source = JSON.readTree(sahi.resolve("terrain1_coco.json").toFile()).get("annotations").get(0);
+        List<String> polygons = new ArrayList<>();
+        byPath.get("terrain1.jpg").get("annotations").forEach(a -> polygons.add(numbers(a.get("polygons").get(0))));
+        assertTrue(polygons.contains(numbers(source.get("segmentation").get(0))), "first polygon of terrain1_coco.json");
+    }
+
+    private static String numbers(JsonNode array) {
+        StringBuilder sb = new StringBuilder();
+        array.forEach(v -> sb.append(String.format(java.util.Locale.ROOT, "%.3f,", v.asDouble())));
+        return sb.toString();
     }
 
     @Test
