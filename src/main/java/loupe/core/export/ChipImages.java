@@ -30,7 +30,10 @@ final class ChipImages {
         }
         BufferedImage rgb = jpegCompatible(image);
         ImageWriter writer = jpegWriter();
-        try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
+        // Encoded in memory and written with one call: the file stream would write the encoder's small chunks
+        // one system call each.
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(1 << 18);
+        try (ImageOutputStream out = new javax.imageio.stream.MemoryCacheImageOutputStream(bytes)) {
             ImageWriteParam param = writer.getDefaultWriteParam();
             param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
             param.setCompressionQuality(quality / 100f);
@@ -38,6 +41,9 @@ final class ChipImages {
             writer.write(null, new IIOImage(rgb, null, null), param);
         } finally {
             writer.dispose();
+        }
+        try (java.io.OutputStream file0 = Files.newOutputStream(file)) {
+            bytes.writeTo(file0);
         }
     }
 
@@ -68,6 +74,9 @@ final class ChipImages {
     /** Grey or 3-byte/int RGB without alpha as is; anything else drawn onto RGB. */
     private static BufferedImage jpegCompatible(BufferedImage image) {
         int type = image.getType();
+        if (type == BufferedImage.TYPE_CUSTOM && isInterleavedRgb(image)) {
+            return image;
+        }
         if (type == BufferedImage.TYPE_3BYTE_BGR || type == BufferedImage.TYPE_INT_RGB
                 || type == BufferedImage.TYPE_BYTE_GRAY || type == BufferedImage.TYPE_INT_BGR) {
             return image;
@@ -80,5 +89,15 @@ final class ChipImages {
             g.dispose();
         }
         return rgb;
+    }
+
+    /** Interleaved 8-bit R, G, B without alpha (what tiled JPEG TIFF regions come as): the encoder's fast layout. */
+    private static boolean isInterleavedRgb(BufferedImage image) {
+        java.awt.image.ColorModel cm = image.getColorModel();
+        java.awt.image.SampleModel sm = image.getSampleModel();
+        return cm instanceof java.awt.image.ComponentColorModel && !cm.hasAlpha() && cm.getNumComponents() == 3
+                && cm.getColorSpace().isCS_sRGB() && sm instanceof java.awt.image.PixelInterleavedSampleModel p
+                && p.getDataType() == java.awt.image.DataBuffer.TYPE_BYTE
+                && java.util.Arrays.equals(p.getBandOffsets(), new int[] {0, 1, 2}) && p.getPixelStride() == 3;
     }
 }

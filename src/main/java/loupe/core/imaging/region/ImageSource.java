@@ -56,7 +56,9 @@ public interface ImageSource extends AutoCloseable {
     /**
      * Reads a rectangle at a resolution (see the class comment for what is decoded).
      *
-     * @return a new image of {@code request.outputWidth() x request.outputHeight()} pixels that the caller owns
+     * @return a new image of {@code request.outputWidth() x request.outputHeight()} pixels that the caller owns; its
+     *         type may be {@code TYPE_CUSTOM} (tiled JPEG TIFFs give interleaved R, G, B bytes, the layout the JPEG
+     *         codecs copy fastest), so read pixels through its raster or {@code getRGB}, not by assuming a type
      * @throws IllegalArgumentException when the rectangle does not lie inside the image
      * @throws IOException              when the file cannot be read or decoded; {@link java.io.InterruptedIOException}
      *                                  when the thread is interrupted while waiting for a reader

@@ -208,8 +208,8 @@ final class JpegTiffSource implements ImageSource {
             throw new IllegalStateException(path + " is closed");
         }
         PyramidLevel p = level.level();
-        BufferedImage out = new BufferedImage(region.width, region.height,
-                level.gray() ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
+        BufferedImage out = level.gray() ? new BufferedImage(region.width, region.height, BufferedImage.TYPE_BYTE_GRAY)
+                : Resampling.interleavedRgb(region.width, region.height);
         int ftw = level.fileTileWidth();
         int fth = level.fileTileHeight();
         int columns = (p.width() + ftw - 1) / ftw;
