@@ -39,6 +39,7 @@ public final class ImageViewer extends Region {
     private final Canvas canvas = new Canvas();
     private final AtomicBoolean repaintPending = new AtomicBoolean();
     private final AtomicLong paints = new AtomicLong();
+    private long lastPaintNanos;
     private List<ViewerAnnotation> lastDrawn = List.of();
     private TileLayer.Plan lastPlan;
     private double dragX;
@@ -117,6 +118,16 @@ public final class ImageViewer extends Region {
 
     /** Paints immediately. FX thread. */
     public void paintNow() {
+        long start = System.nanoTime();
+        try {
+            paint();
+        } finally {
+            lastPaintNanos = System.nanoTime() - start;
+        }
+        afterPaint.run();
+    }
+
+    private void paint() {
         repaintPending.set(false);
         paints.incrementAndGet();
         GraphicsContext g = canvas.getGraphicsContext2D();
@@ -131,7 +142,6 @@ public final class ImageViewer extends Region {
             lastDrawn = List.of();
             lastPlan = null;
             drawMessage(g, model.getMessage(), w, h);
-            afterPaint.run();
             return;
         }
         Orientation o = model.displayOrientation();
@@ -142,7 +152,6 @@ public final class ImageViewer extends Region {
             drawMessage(g, "Cannot read " + model.getItem().file().getFileName() + ": " + layer.failure(), w, h);
         }
         lastDrawn = paintAnnotations(g, v);
-        afterPaint.run();
     }
 
     private List<ViewerAnnotation> paintAnnotations(GraphicsContext g, Viewport v) {
@@ -167,11 +176,11 @@ public final class ImageViewer extends Region {
             }
             Color color = ClassColors.of(a.classId());
             g.setStroke(color);
-            if (a.annotation().polygons().isEmpty() || a.annotation().box() != null) {
-                g.setLineWidth(a == hovered ? LINE_WIDTH + 1 : LINE_WIDTH);
+            g.setLineWidth(a == hovered ? LINE_WIDTH + 1 : LINE_WIDTH);
+            if (a.annotation().polygons().isEmpty()) {
                 g.strokeRect(x0, y0, Math.max(1, x1 - x0), Math.max(1, y1 - y0));
-            }
-            if (!a.annotation().polygons().isEmpty()) {
+            } else {
+                // The shape says more than its box (which LabelMe and COCO derive from it anyway).
                 paintPolygons(g, v, a, color);
             }
             drawn.add(a);
@@ -201,7 +210,6 @@ public final class ImageViewer extends Region {
         Orientation o = model.displayOrientation();
         double iw = model.imageWidth();
         double ih = model.imageHeight();
-        g.setLineWidth(LINE_WIDTH);
         g.setFill(color.deriveColor(0, 1, 1, 0.18));
         for (Polygon p : a.annotation().polygons()) {
             double[] pts = p.points();
@@ -237,6 +245,11 @@ public final class ImageViewer extends Region {
     /** The tiles the last paint needed. */
     public TileLayer.Plan lastPlan() {
         return lastPlan;
+    }
+
+    /** How long the last paint took on the FX thread, in nanoseconds. */
+    public long lastPaintNanos() {
+        return lastPaintNanos;
     }
 
     /** Paints done since creation. */

@@ -266,11 +266,30 @@ public final class TileLayer implements AutoCloseable {
         double w = source.width();
         double h = source.height();
         Image ov = overview;
+        if (plan == null || plan.level() == null) {
+            if (ov != null) {
+                drawImage(g, ov, viewport, orientation, 0, 0, w, h);
+            }
+            return;
+        }
+        List<Image> sharp = new ArrayList<>(plan.tiles().size());
+        for (TileKey key : plan.tiles()) {
+            Image tile = fxCache.get(key);
+            if (tile == null) {
+                break;
+            }
+            sharp.add(tile);
+        }
+        if (sharp.size() == plan.tiles().size()) {
+            // Everything in view is sharp: skip the overview and coarser levels (the software pipeline pays for
+            // every pixel drawn, and a stretched overview under opaque tiles is pure overdraw).
+            for (int i = 0; i < sharp.size(); i++) {
+                drawTile(g, sharp.get(i), plan.level(), plan.tiles().get(i), viewport, orientation);
+            }
+            return;
+        }
         if (ov != null) {
             drawImage(g, ov, viewport, orientation, 0, 0, w, h);
-        }
-        if (plan == null || plan.level() == null) {
-            return;
         }
         List<PyramidLevel> levels = source.levels();
         int target = plan.level().index();

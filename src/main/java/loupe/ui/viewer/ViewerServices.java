@@ -15,12 +15,13 @@ import loupe.core.imaging.region.TileCache;
  * opens files and loads annotations. The app creates one and closes it on exit.
  *
  * <p>Budgets for a 512 MB heap: decoded tiles are kept briefly (they are converted right away and the FX copy is
- * what paints), so the core cache is the smaller one.
+ * what paints), so the core cache is the smaller one. The FX budget counts each tile once, but the software
+ * pipeline keeps a texture copy of every image drawn, so converted tiles cost about twice their budget.
  */
 public final class ViewerServices implements AutoCloseable {
 
-    public static final long DEFAULT_TILE_CACHE_BYTES = 48L << 20;
-    public static final long DEFAULT_FX_CACHE_BYTES = 96L << 20;
+    public static final long DEFAULT_TILE_CACHE_BYTES = 16L << 20;
+    public static final long DEFAULT_FX_CACHE_BYTES = 64L << 20;
 
     private final TileCache tileCache;
     private final FxTileCache fxCache;

@@ -120,6 +120,13 @@ public final class ViewerView extends BorderPane {
                 setGraphic(empty || item == null ? null : swatch(item.classId()));
             }
         });
+        // Selecting an annotation brings it into view (at the current zoom).
+        annotations.getSelectionModel().selectedItemProperty().addListener((obs, was, now) -> {
+            double[] e = now == null ? null : model.displayExtent(now);
+            if (e != null) {
+                model.centerOn((e[0] + e[2]) / 2, (e[1] + e[3]) / 2);
+            }
+        });
         ListView<Problem> problems = new ListView<>(model.problems());
         problems.setId("problemList");
         problems.setPrefHeight(110);

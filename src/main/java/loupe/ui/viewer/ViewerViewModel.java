@@ -293,6 +293,11 @@ public final class ViewerViewModel implements AutoCloseable {
         change(v -> v.zoomAt(1 / ZOOM_STEP, v.width() / 2, v.height() / 2));
     }
 
+    /** Puts the display-frame image point {@code (x, y)} at the centre of the view, keeping the zoom. */
+    public void centerOn(double x, double y) {
+        change(v -> new Viewport(v.scale(), x, y, v.width(), v.height()));
+    }
+
     /** Slides the image by {@code (dx, dy)} screen pixels. */
     public void panBy(double dx, double dy) {
         change(v -> v.panBy(dx, dy));

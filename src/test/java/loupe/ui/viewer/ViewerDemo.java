@@ -23,12 +23,14 @@ import loupe.ui.fx.Snapshots;
  *
  * <pre>
  * ViewerDemo FILE [--dataset DIR [--image REL]] [--orientation N] [--rotated] [--size WxH]
- *                 [--scale S] [--center X,Y] [--hide CLASS_ID] [--snapshot OUT.png]
+ *                 [--scale S] [--center X,Y] [--hover X,Y] [--hide CLASS_ID] [--synthetic-boxes N]
+ *                 [--snapshot OUT.png]
  * </pre>
  *
  * With {@code --dataset} the folder is indexed into a temporary catalog, so the image's annotations and problems
  * show, and Page Down/Up step through the dataset's images. {@code --snapshot} waits until the view is sharp,
- * writes the PNG and exits.
+ * writes the PNG and exits. {@code --synthetic-boxes} scatters N made-up boxes of two classes over the image (to
+ * look at overlays on a slide); {@code --hover} puts the pointer over an image point (stored frame).
  */
 public final class ViewerDemo {
 
@@ -60,6 +62,8 @@ public final class ViewerDemo {
             int height = 900;
             double scale = 0;
             double[] center = null;
+            double[] hover = null;
+            int synthetic = 0;
             List<Integer> hide = new ArrayList<>();
             Path snapshot = null;
             for (int i = 0; i < args.size(); i++) {
@@ -79,6 +83,11 @@ public final class ViewerDemo {
                         String[] xy = args.get(++i).split(",");
                         center = new double[] {Double.parseDouble(xy[0]), Double.parseDouble(xy[1])};
                     }
+                    case "--hover" -> {
+                        String[] xy = args.get(++i).split(",");
+                        hover = new double[] {Double.parseDouble(xy[0]), Double.parseDouble(xy[1])};
+                    }
+                    case "--synthetic-boxes" -> synthetic = Integer.parseInt(args.get(++i));
                     case "--hide" -> hide.add(Integer.parseInt(args.get(++i)));
                     case "--snapshot" -> snapshot = Path.of(args.get(++i));
                     default -> file = Path.of(a);
@@ -106,6 +115,10 @@ public final class ViewerDemo {
                 }
                 file = root.resolve(image);
             }
+            if (synthetic > 0) {
+                annotations = syntheticBoxes(file, synthetic);
+                image = "synthetic";
+            }
             ViewerViewModel model = new ViewerViewModel(services, annotations);
             ViewerView view = new ViewerView(model);
             stage.setScene(new Scene(view, width, height));
@@ -119,6 +132,7 @@ public final class ViewerDemo {
             }
             double s = scale;
             double[] c = center;
+            double[] hv = hover;
             Path out = snapshot;
             // Apply the requested zoom once the image is open, then (for --snapshot) wait for sharp tiles.
             new AnimationTimer() {
@@ -146,6 +160,12 @@ public final class ViewerDemo {
                         }
                         return;
                     }
+                    if (hv != null && model.annotations().size() > 0) {
+                        Viewport v = model.getViewport();
+                        double[] d = model.displayOrientation().toDisplay(hv[0], hv[1], model.imageWidth(),
+                                model.imageHeight());
+                        model.hoverAt(v.toScreenX(d[0]), v.toScreenY(d[1]));
+                    }
                     if (out == null) {
                         stop();
                         return;
@@ -171,6 +191,30 @@ public final class ViewerDemo {
                     }
                 }
             }.start();
+        }
+
+        /** N boxes of "cell" (id 0) and "mitosis" (id 1) scattered over the image, the same every run. */
+        private static AnnotationSource syntheticBoxes(Path file, int n) throws java.io.IOException {
+            int w;
+            int h;
+            try (loupe.core.imaging.region.ImageSource s = loupe.core.imaging.region.ImageSources.open(file)) {
+                w = s.width();
+                h = s.height();
+            }
+            java.util.Random random = new java.util.Random(42);
+            List<loupe.core.model.Annotation> boxes = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                double bw = w * (0.004 + 0.02 * random.nextDouble());
+                double bh = bw * (0.6 + 0.8 * random.nextDouble());
+                int cls = random.nextInt(10) == 0 ? 1 : 0;
+                boxes.add(new loupe.core.model.Annotation("synthetic", cls, new loupe.core.model.BoundingBox(
+                        random.nextDouble() * (w - bw), random.nextDouble() * (h - bh), bw, bh), List.of(), false,
+                        cls == 1 ? java.util.Map.of("confidence", String.format("%.2f", random.nextDouble()))
+                                : java.util.Map.of()));
+            }
+            ImageAnnotations result = new ImageAnnotations(boxes, List.of(),
+                    java.util.Map.of(0, "cell", 1, "mitosis"));
+            return path -> result;
         }
 
         @Override
