@@ -63,6 +63,10 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the before/after distribution and write nothing.")
     boolean dryRun;
 
+    @Option(names = "--no-reindex", description = "Use the catalog as it is when SRC was indexed before (faster;"
+            + " only when SRC has not changed since). By default the catalog is brought up to date first.")
+    boolean noReindex;
+
     @Option(names = "--overwrite", description = "Replace OUT when it is not empty.")
     boolean overwrite;
 
@@ -99,7 +103,8 @@ public final class ExportCommand implements Callable<Integer> {
         try (Catalog catalog = Catalog.open(options.catalogFor(source));
              ProgressPrinter printer = new ProgressPrinter(tracker, spec.commandLine().getErr(), !options.quiet)) {
             result = new Exporter().export(source, output, catalog, parsed,
-                    new Exporter.Options(options.format, to, mode, overwrite, options.threads, seed, dryRun), tracker);
+                    new Exporter.Options(options.format, to, mode, overwrite, options.threads, seed, dryRun,
+                            !noReindex), tracker);
         }
         if (json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(

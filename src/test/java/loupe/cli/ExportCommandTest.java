@@ -163,6 +163,21 @@ class ExportCommandTest {
     }
 
     @Test
+    void noReindexUsesTheCatalogAsItIsButOnlyForItsOwnDataset() throws IOException {
+        Path src = dataset();
+        assertEquals(0, run("index", src.toString(), "--catalog", catalog(), "-q").code());
+        Run run = run("export", src.toString(), work.resolve("out").toString(), "--no-reindex", "--to", "yolo",
+                "--catalog", catalog(), "-q");
+        assertEquals(0, run.code(), run.err());
+        assertTrue(Files.exists(work.resolve("out/loupe-recipe.json")));
+        Path other = Files.createDirectories(work.resolve("other"));
+        Run wrong = run("export", other.toString(), work.resolve("out2").toString(), "--no-reindex", "--catalog",
+                catalog(), "-q");
+        assertEquals(1, wrong.code());
+        assertTrue(wrong.err().contains("indexes " + src), wrong.err());
+    }
+
+    @Test
     void badImageModeIsAUsageError() {
         Run run = run("export", work.toString(), work.resolve("o").toString(), "--images", "move");
         assertEquals(2, run.code());

@@ -47,9 +47,16 @@ public final class Exporter {
      * @param toFormat   target format id, or null for the source's format
      * @param seed       overrides the recipe's seed, or null
      * @param dryRun     evaluate and preview only; write nothing
+     * @param reindex    bring the catalog up to date first (incremental); false trusts an indexed catalog as it
+     *                   is (the UI, which has just indexed), and still indexes a catalog that never was
      */
     public record Options(String fromFormat, String toFormat, ImageMode images, boolean overwrite, int threads,
-                          Long seed, boolean dryRun) {
+                          Long seed, boolean dryRun, boolean reindex) {
+
+        public Options(String fromFormat, String toFormat, ImageMode images, boolean overwrite, int threads,
+                       Long seed, boolean dryRun) {
+            this(fromFormat, toFormat, images, overwrite, threads, seed, dryRun, true);
+        }
     }
 
     /**
@@ -81,9 +88,19 @@ public final class Exporter {
             // Fail before the (possibly long) indexing; AtomicOutput checks again when writing.
             AtomicOutput.create(out, false).close();
         }
-        IndexResult indexed = new Indexer(new IndexOptions(options.threads(), options.fromFormat()))
-                .index(catalog, src, progress);
-        String to = options.toFormat() != null ? options.toFormat() : indexed.format();
+        String sourceFormat;
+        if (options.reindex() || !catalog.isIndexed()) {
+            IndexResult indexed = new Indexer(new IndexOptions(options.threads(), options.fromFormat()))
+                    .index(catalog, src, progress);
+            sourceFormat = indexed.format();
+        } else {
+            String root = catalog.meta("root").orElse("");
+            if (!Path.of(root).toAbsolutePath().normalize().equals(src)) {
+                throw new IOException("the catalog " + catalog.file() + " indexes " + root + ", not " + src);
+            }
+            sourceFormat = catalog.meta("format").orElse(null);
+        }
+        String to = options.toFormat() != null ? options.toFormat() : sourceFormat;
         DatasetWriter writer = writerFor(to);
         Recipe effective = recipe.effective(options.seed());
         try (CurationSession session = CurationSession.open(catalog)) {
@@ -91,7 +108,7 @@ public final class Exporter {
             if (options.dryRun()) {
                 return new Result(preview, null, effective, to, out);
             }
-            ConversionReport report = new ConversionReport(indexed.format(), to);
+            ConversionReport report = new ConversionReport(sourceFormat, to);
             try (AtomicOutput atomic = AtomicOutput.create(out, options.overwrite())) {
                 progress.update("writing", 0, preview.distinctImagesAfter());
                 writer.write(session.selection(), new WriteTarget(atomic.temp(), src, options.images(), report,

@@ -28,12 +28,24 @@ public final class GroupSources {
     private GroupSources() {
     }
 
-    /** The known rule ids. */
-    public static List<String> ids() {
+    /** The known rule ids, in registration order. */
+    public static synchronized List<String> ids() {
         return List.copyOf(SOURCES.keySet());
     }
 
-    static GroupSource byId(String id) {
+    /**
+     * Adds a group source under a new id (e.g. a chip manifest's "source image" column once the catalog has
+     * one); recipes may then name it in {@code split.groupBy[].by}.
+     *
+     * @throws IllegalArgumentException when the id is taken
+     */
+    public static synchronized void register(String id, GroupSource source) {
+        if (SOURCES.putIfAbsent(id, java.util.Objects.requireNonNull(source)) != null) {
+            throw new IllegalArgumentException("a group source '" + id + "' is already registered");
+        }
+    }
+
+    static synchronized GroupSource byId(String id) {
         return SOURCES.get(id);
     }
 
