@@ -121,7 +121,7 @@ public final class OverviewCharts extends BorderPane {
         comparison.setLegendVisible(true);
         comparison.setBarGap(1);
         comparison.setCategoryGap(12);
-        comparison.getYAxis().setLabel("% of the split's instances");
+        comparison.getYAxis().setLabel("% of split");
         ((NumberAxis) comparison.getYAxis()).setMinorTickVisible(false);
         comparison.setPrefHeight(240);
         comparison.setMinHeight(200);
@@ -134,6 +134,7 @@ public final class OverviewCharts extends BorderPane {
         imbalanceCard.setMinWidth(300);
         imbalanceCard.setPrefWidth(340);
         imbalanceCard.setMaxWidth(380);
+        imbalanceCard.setMaxHeight(Region.USE_PREF_SIZE); // stays compact beside a tall chart of many classes
         HBox top = new HBox(12, distributionCard, imbalanceCard);
         comparisonCard = card(new Label("Class shares per split"), comparison);
 

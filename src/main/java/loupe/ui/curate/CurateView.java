@@ -308,6 +308,11 @@ public final class CurateView extends BorderPane {
                 share.setPrefWidth(100);
                 commitOnFocusLost(share);
                 share.getValueFactory().valueProperty().addListener((o, a, b) -> r.shareProperty().set(b == null ? 0 : b));
+                r.shareProperty().addListener((o, a, b) -> {
+                    if (!b.equals(share.getValue())) {
+                        share.getValueFactory().setValue(b.doubleValue());
+                    }
+                });
                 rows.add(new HBox(8, name, share));
             }
             ratios.getChildren().setAll(rows);

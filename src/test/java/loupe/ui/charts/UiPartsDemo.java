@@ -57,15 +57,23 @@ public final class UiPartsDemo {
             String what = args.isEmpty() ? "charts" : args.get(0);
             Path dataset = Path.of("assets", "sample");
             boolean dark = false;
+            boolean log = false;
             int width = 1400;
             int height = 900;
             String drop = null;
+            String rename = null;
+            boolean stratified = false;
+            String dialog = null;
             Path snapshot = null;
             for (int i = 1; i < args.size(); i++) {
                 switch (args.get(i)) {
                     case "--dataset" -> dataset = Path.of(args.get(++i));
                     case "--dark" -> dark = true;
+                    case "--log" -> log = true;
                     case "--drop" -> drop = args.get(++i);
+                    case "--rename" -> rename = args.get(++i);
+                    case "--stratified" -> stratified = true;
+                    case "--dialog" -> dialog = args.get(++i);
                     case "--size" -> {
                         String[] wh = args.get(++i).split("x");
                         width = Integer.parseInt(wh[0]);
@@ -86,6 +94,7 @@ public final class UiPartsDemo {
                 for (DatasetStats.SplitCount s : all.splits()) {
                     charts.model().putSplitStats(s.name(), Statistics.compute(catalog, s.name(), 100));
                 }
+                charts.model().logScaleProperty().set(log);
                 root = charts;
             } else {
                 worker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -97,13 +106,25 @@ public final class UiPartsDemo {
                         FxJobs.runner(worker));
                 root = new CurateView(model);
                 model.start();
-                if (drop != null) {
-                    String name = drop;
-                    PauseTransition later = new PauseTransition(Duration.seconds(1.5));
-                    later.setOnFinished(e -> model.classRows().stream().filter(r -> r.sourceName().equals(name))
-                            .forEach(r -> r.keepProperty().set(false)));
-                    later.play();
-                }
+                String name = drop;
+                String[] renameTo = rename == null ? null : rename.split("=", 2);
+                boolean strat = stratified;
+                PauseTransition later = new PauseTransition(Duration.seconds(1.5));
+                later.setOnFinished(e -> {
+                    model.classRows().stream().filter(r -> r.sourceName().equals(name))
+                            .forEach(r -> r.keepProperty().set(false));
+                    if (renameTo != null) {
+                        model.classRows().stream().filter(r -> r.sourceName().equals(renameTo[0]))
+                                .forEach(r -> r.newNameProperty().set(renameTo[1]));
+                    }
+                    if (strat) {
+                        model.ratioRows().get(0).shareProperty().set(0.7);
+                        model.ratioRows().get(1).shareProperty().set(0.15);
+                        model.ratioRows().get(2).shareProperty().set(0.15);
+                        model.splitMethodProperty().set(CurateViewModel.SplitMethod.STRATIFIED);
+                    }
+                });
+                later.play();
             }
             if (dark) {
                 root.setStyle("-fx-base: #2f3136; -fx-background: #232428; -fx-control-inner-background: #2a2b30;"
@@ -112,12 +133,30 @@ public final class UiPartsDemo {
             stage.setScene(new Scene(root, width, height));
             stage.setTitle("Loupe " + what + " demo");
             stage.show();
+            Stage[] shown = {stage};
+            if (dialog != null && root instanceof CurateView view) {
+                String kind = dialog;
+                PauseTransition later = new PauseTransition(Duration.seconds(2));
+                later.setOnFinished(e -> {
+                    CurateViewModel m = view.model();
+                    shown[0] = loupe.ui.curate.ExportDialogs.show(stage, switch (kind) {
+                        case "chips" -> m.newChipExport();
+                        case "manifest" -> m.newManifestExport();
+                        case "shards" -> m.newShardExport();
+                        default -> m.newSubsetExport();
+                    });
+                    if (args.contains("--dark")) {
+                        shown[0].getScene().getRoot().setStyle(root.getStyle());
+                    }
+                });
+                later.play();
+            }
             if (snapshot != null) {
                 Path out = snapshot;
                 PauseTransition wait = new PauseTransition(Duration.seconds(what.equals("charts") ? 1 : 4));
                 wait.setOnFinished(e -> {
                     try {
-                        Snapshots.capture(stage.getScene()).writePng(out);
+                        Snapshots.capture(shown[0].getScene()).writePng(out);
                         System.out.println("wrote " + out);
                     } catch (Exception ex) {
                         ex.printStackTrace();
