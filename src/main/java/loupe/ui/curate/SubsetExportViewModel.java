@@ -67,6 +67,7 @@ public final class SubsetExportViewModel extends ExportViewModel {
         Exporter.Options options = new Exporter.Options(null, format.get(), images.get(), false,
                 IndexOptions.defaultThreads(), null, false, false);
         Path root = sourceRoot;
+        String mode = images.get().name().toLowerCase(Locale.ROOT); // read here: the job runs off the FX thread
         return job(progress -> {
             Exporter.Result result = new Exporter().export(root, output, catalog, r, options, progress);
             ConversionReport report = result.report();
@@ -75,7 +76,7 @@ public final class SubsetExportViewModel extends ExportViewModel {
                     + loupe.core.export.Converter.REPORT_FILE + ")";
             return new Outcome(String.format(Locale.ROOT, "Wrote %,d images and %,d annotations as %s (images: %s)%s.",
                     report.imagesOut(), report.annotationsOut(), result.format(),
-                    images.get().name().toLowerCase(Locale.ROOT), losses), result.output());
+                    mode, losses), result.output());
         });
     }
 
