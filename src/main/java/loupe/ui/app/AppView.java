@@ -7,7 +7,8 @@ public enum AppView {
     OVERVIEW("Overview"),
     GALLERY("Gallery"),
     VIEWER("Viewer"),
-    PROBLEMS("Problems");
+    PROBLEMS("Problems"),
+    CURATE("Curate");
 
     private final String title;
 

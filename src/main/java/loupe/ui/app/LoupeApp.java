@@ -25,7 +25,7 @@ import loupe.ui.fx.Theme;
  * {@code Application} directly from the classpath fails.
  *
  * <p>Hidden option for screenshots: {@code -Dloupe.snapshot=FILE} writes the window to a PNG file once the first
- * index has finished (or failed), then quits; {@code -Dloupe.snapshot.view=gallery|viewer|problems|overview} and
+ * index has finished (or failed), then quits; {@code -Dloupe.snapshot.view=overview|gallery|viewer|problems|curate} and
  * {@code -Dloupe.snapshot.theme=dark|light} choose what it shows. Snapshots neither read nor write the settings.
  */
 public final class LoupeApp extends Application {
@@ -51,7 +51,7 @@ public final class LoupeApp extends Application {
     private static final Duration SNAPSHOT_TIMEOUT = Duration.minutes(2);
     /** Let tables lay out and the status bar settle before capturing; thumbnails need a little longer. */
     private static final Duration SNAPSHOT_SETTLE = Duration.millis(600);
-    private static final Duration SNAPSHOT_SETTLE_IMAGES = Duration.millis(2500);
+    private static final Duration SNAPSHOT_SETTLE_IMAGES = Duration.millis(6000);
 
     private AppServices services;
     private MainViewModel model;
@@ -181,7 +181,8 @@ public final class LoupeApp extends Application {
             }, "loupe-snapshot");
             writer.start();
         };
-        boolean images = model.getView() == AppView.GALLERY || model.getView() == AppView.VIEWER;
+        // Charts, curation previews, thumbnails and tiles all arrive a little after the index is open.
+        boolean images = model.getView() != AppView.PROBLEMS;
         Runnable settle = () -> {
             if (model.getView() == AppView.VIEWER) {
                 selectFirstImage(0);

@@ -51,6 +51,8 @@ import loupe.ui.fx.Styles;
 import loupe.ui.fx.Theme;
 import loupe.ui.overview.OverviewView;
 import loupe.ui.problems.ProblemsView;
+import loupe.ui.charts.OverviewCharts;
+import loupe.ui.curate.CurateView;
 import loupe.ui.viewer.ViewerView;
 
 /**
@@ -237,14 +239,31 @@ public final class MainWindow {
         return centre;
     }
 
+    /** The Curate view of the open dataset, remade when another dataset opens. */
+    private Node buildCurateHolder() {
+        Label waiting = new Label("Reading the index for curation\u2026");
+        StackPane holder = new StackPane(waiting);
+        holder.setId("curateView");
+        workspace.curateProperty().addListener((obs, old, curate) ->
+                holder.getChildren().setAll(curate == null ? waiting : new CurateView(curate)));
+        return holder;
+    }
+
     /** One node per view, the current one visible. */
     private Node buildViews() {
         GalleryView gallery = new GalleryView(workspace.gallery(), workspace.thumbnails());
         gallery.setOnOpen(() -> model.setView(AppView.VIEWER));
-        views.put(AppView.OVERVIEW, new OverviewView(model));
+        OverviewCharts charts = new OverviewCharts(workspace::showClassInGallery);
+        workspace.statsProperty().addListener((obs, old, stats) -> {
+            if (stats != null) {
+                charts.setStats(stats);
+            }
+        });
+        views.put(AppView.OVERVIEW, new OverviewView(model, charts));
         views.put(AppView.GALLERY, gallery);
         views.put(AppView.VIEWER, new ViewerView(workspace.viewer()));
         views.put(AppView.PROBLEMS, new ProblemsView(workspace.problems()));
+        views.put(AppView.CURATE, buildCurateHolder());
         StackPane pane = new StackPane();
         pane.setId("views");
         for (Map.Entry<AppView, Node> e : views.entrySet()) {

@@ -6,13 +6,24 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
 
 import loupe.core.imaging.region.ImageSources;
+import loupe.core.index.Catalog;
 import loupe.core.query.CatalogSession;
 import loupe.core.query.GalleryItem;
+import loupe.core.stats.DatasetStats;
+import loupe.core.stats.Statistics;
 import loupe.ui.app.MainViewModel.Status;
 import loupe.ui.browse.GalleryViewModel;
 import loupe.ui.browse.ThumbnailLoader;
+import loupe.ui.curate.CurateViewModel;
+import loupe.ui.fx.FxJobs;
 import loupe.ui.fx.Notification;
 import loupe.ui.fx.Notifications;
 import loupe.ui.problems.ProblemsViewModel;
@@ -32,6 +43,8 @@ import loupe.ui.viewer.ViewerViewModel;
  */
 public final class Workspace {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Workspace.class);
+
     private final MainViewModel main;
     private final CatalogSession session;
     private final ThumbnailLoader thumbnails;
@@ -39,6 +52,20 @@ public final class Workspace {
     private final GalleryViewModel gallery;
     private final ViewerViewModel viewer;
     private final ProblemsViewModel problems;
+    /** The dataset's statistics for the Overview charts; null until computed. */
+    private final ObjectProperty<DatasetStats> stats = new SimpleObjectProperty<>();
+    /** The Curate view's model, made for each opened catalog; null while none is open. */
+    private final ObjectProperty<CurateViewModel> curate = new SimpleObjectProperty<>();
+    /**
+     * Statistics and curation read the catalog through their own connections (DuckDB shares the open database
+     * within the process), so a full statistics pass or a curation preview never holds up the gallery's pages
+     * on the session thread.
+     */
+    private final ScheduledExecutorService statsWorker = Executors.newSingleThreadScheduledExecutor(
+            daemon("loupe-stats"));
+    private final ScheduledExecutorService curateWorker = Executors.newSingleThreadScheduledExecutor(
+            daemon("loupe-curate"));
+    private final Executor fx;
     /** The problems are read when their view is first shown: on a big dataset that query would delay the gallery. */
     private boolean problemsStale;
 
@@ -55,6 +82,7 @@ public final class Workspace {
         this.main = main;
         this.session = session;
         this.thumbnails = thumbnails;
+        this.fx = fx;
         gallery = new GalleryViewModel(session, fx, notifications);
         viewer = new ViewerViewModel(viewerServices, sessionAnnotations(session), fx, ImageSources::open);
         viewer.setNavigator(new GalleryNavigator());
@@ -67,6 +95,8 @@ public final class Workspace {
                 problems.clear();
                 problemsStale = false;
                 viewer.clear();
+                stats.set(null);
+                closeCurate();
                 session.close();
             }
         });
@@ -94,7 +124,98 @@ public final class Workspace {
             gallery.load(root, classes);
             problemsStale = true;
             loadProblemsIfShown();
+            computeStatistics(catalog);
+            openCurate(catalog);
         }, fx);
+    }
+
+    private boolean stillOpen(Path catalog) {
+        return main.getStatus() == Status.LOADED && catalog.equals(main.getCatalogFile());
+    }
+
+    private void computeStatistics(Path catalogFile) {
+        statsWorker.execute(() -> {
+            try (Catalog catalog = Catalog.open(catalogFile)) {
+                DatasetStats all = Statistics.compute(catalog, null, 0);
+                fx.execute(() -> {
+                    if (stillOpen(catalogFile)) {
+                        stats.set(all);
+                    }
+                });
+            } catch (Exception e) {
+                LOG.warn("statistics of {} failed", catalogFile, e);
+                fx.execute(() -> notifications.post(Notification.error("The statistics could not be computed.", e)));
+            }
+        });
+    }
+
+    private void openCurate(Path catalogFile) {
+        curateWorker.execute(() -> {
+            Catalog catalog;
+            try {
+                catalog = Catalog.open(catalogFile);
+            } catch (Exception e) {
+                fx.execute(() -> notifications.post(Notification.error("The Curate view cannot read the index.", e)));
+                return;
+            }
+            fx.execute(() -> {
+                if (!stillOpen(catalogFile)) {
+                    curateWorker.execute(() -> closeQuietly(catalog));
+                    return;
+                }
+                CurateViewModel model = new CurateViewModel(catalog, curateWorker, fx, FxJobs.runner(curateWorker));
+                closeCurate();
+                curateCatalog = catalog;
+                curate.set(model);
+                model.start();
+            });
+        });
+    }
+
+    /** The catalog the Curate model reads; closed on its worker after the model's own cleanup. */
+    private Catalog curateCatalog;
+
+    private void closeCurate() {
+        CurateViewModel old = curate.get();
+        Catalog oldCatalog = curateCatalog;
+        curate.set(null);
+        curateCatalog = null;
+        if (old != null) {
+            old.close();
+        }
+        if (oldCatalog != null) {
+            curateWorker.execute(() -> closeQuietly(oldCatalog));
+        }
+    }
+
+    private static void closeQuietly(Catalog catalog) {
+        try {
+            catalog.close();
+        } catch (Exception e) {
+            // NOTE: nothing to do; the connection goes with the process.
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Shows the images of one class in the gallery (a click on the Overview's bar). */
+    public void showClassInGallery(int classId) {
+        gallery.filterByClasses(java.util.Set.of(classId), false);
+        main.setView(AppView.GALLERY);
+    }
+
+    public ReadOnlyObjectProperty<DatasetStats> statsProperty() {
+        return stats;
+    }
+
+    public ReadOnlyObjectProperty<CurateViewModel> curateProperty() {
+        return curate;
     }
 
     private void loadProblemsIfShown() {

@@ -188,7 +188,7 @@ public final class CurateView extends BorderPane {
 
     private Node buildClassTable() {
         TableView<ClassRow> table = new TableView<>(model.classRows());
-        table.setId("classTable");
+        table.setId("curateClassTable");
         table.setEditable(true);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
 

@@ -535,8 +535,10 @@ public final class CurateViewModel {
         for (ClassRow row : classRows) {
             String to = newNames.get(row.sourceName());
             row.newNameProperty().set(to == null || to.equals(row.sourceName()) ? "" : to);
-            row.keepProperty().set(!dropBoxes.contains(row.effectiveName()));
-            row.dropImagesProperty().set(dropImagesList.contains(row.effectiveName()));
+            // A class id without a name (an unknown class) matches no name list; List.of() rejects null lookups.
+            String name = row.effectiveName();
+            row.keepProperty().set(name == null || !dropBoxes.contains(name));
+            row.dropImagesProperty().set(name != null && dropImagesList.contains(name));
         }
         // Merges are now expressed as renames on the rows; keep them in the base only while no rows exist.
         if (!classRows.isEmpty() && labels != null && labels.merge() != null) {

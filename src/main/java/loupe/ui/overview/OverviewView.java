@@ -29,9 +29,8 @@ import loupe.ui.app.MainViewModel;
 import loupe.ui.fx.Styles;
 
 /**
- * The Overview view, for now the dataset summary with the first images, the class counts and the most severe
- * problems in tables. The charts (class distribution, box sizes, splits) take this place; they get the same
- * {@link MainViewModel} and can query the catalog through the session.
+ * The Overview view: the dataset summary, the statistics charts (class distribution, splits, imbalance, box
+ * sizes), and beside them the class counts, the most severe problems and the first images in tables.
  */
 public final class OverviewView extends StackPane {
 
@@ -40,8 +39,12 @@ public final class OverviewView extends StackPane {
 
     private final MainViewModel model;
 
-    public OverviewView(MainViewModel model) {
+    private final Node charts;
+
+    /** @param charts the charts of the dataset's statistics, shown beside the tables */
+    public OverviewView(MainViewModel model, Node charts) {
         this.model = model;
+        this.charts = charts;
         setId("overviewView");
         getChildren().setAll(buildDatasetPane());
     }
@@ -69,14 +72,13 @@ public final class OverviewView extends StackPane {
         Label imagesTitle = section(null);
         imagesTitle.setId("imagesTitle");
         imagesTitle.textProperty().bind(model.imagesTitleProperty());
-        VBox imagesBox = new VBox(6, imagesTitle, grow(buildImageTable()));
+        // The charts take the room; the tables beside them answer "which ones exactly".
         VBox sideBox = new VBox(6, section("Classes"), buildClassTable(), section("Problems"),
-                grow(buildProblemTable()));
-        imagesBox.setPadding(new Insets(8));
+                grow(buildProblemTable()), imagesTitle, grow(buildImageTable()));
         sideBox.setPadding(new Insets(8));
-        SplitPane split = new SplitPane(imagesBox, sideBox);
+        SplitPane split = new SplitPane(charts, sideBox);
         split.setOrientation(Orientation.HORIZONTAL);
-        split.setDividerPositions(0.55);
+        split.setDividerPositions(0.62);
 
         BorderPane pane = new BorderPane(split);
         pane.setId("datasetPane");

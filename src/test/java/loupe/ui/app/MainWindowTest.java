@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import javafx.application.Platform;
+import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.ToggleButton;
@@ -231,6 +232,34 @@ class MainWindowTest {
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> onFx(() -> workspace.gallery().getSelectedIndex() == 1
                 && workspace.viewer().getItem().imagePath().equals(workspace.gallery().getSelected().path())));
         assertNotEquals(first, onFx(() -> workspace.viewer().getItem().imagePath()));
+    }
+
+    @Test
+    void overviewChartsShowTheStatisticsAndABarClickFiltersTheGallery(FxRobot robot) throws Exception {
+        openAndWait(robot, Path.of("assets", "sample"));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> onFx(() -> workspace.statsProperty().get() != null));
+        WaitForAsyncUtils.waitForFxEvents();
+        // car 48, tree 14, person 30 instances (counted from the sample's JSON, see assets/README.md)
+        assertEquals(48, onFx(() -> workspace.statsProperty().get().classes().stream()
+                .filter(c -> c.name().equals("car")).findFirst().orElseThrow().instances()));
+        int personId = onFx(() -> workspace.statsProperty().get().classes().stream()
+                .filter(c -> c.name().equals("person")).findFirst().orElseThrow().id());
+        Node bar = robot.lookup("#class-bar-" + personId).query();
+        assertTrue(bar.isVisible());
+        robot.clickOn(bar);
+        assertEquals(AppView.GALLERY, model.getView());
+        waitForText(robot, "#galleryCount", "18 of 36 images");
+    }
+
+    @Test
+    void curateViewPreviewsTheOpenDataset(FxRobot robot) throws Exception {
+        openAndWait(robot, Path.of("assets", "sample"));
+        robot.push(new KeyCodeCombination(KeyCode.DIGIT5, KeyCombination.SHORTCUT_DOWN));
+        assertEquals(AppView.CURATE, model.getView());
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> onFx(() -> workspace.curateProperty().get() != null
+                && workspace.curateProperty().get().readyProperty().get()
+                && workspace.curateProperty().get().previewProperty().get() != null));
+        assertTrue(robot.lookup("#curateStatus").query().isVisible());
     }
 
     @Test
