@@ -14,9 +14,6 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
@@ -393,19 +390,11 @@ public final class ContentChecks {
     }
 
     private static long lap(Map<String, Long> phases, String phase, long since) {
-        long now = System.nanoTime();
-        phases.put(phase, TimeUnit.NANOSECONDS.toMillis(now - since));
-        return now;
+        return Indexer.lap(phases, phase, since);
     }
 
     private static ForkJoinPool newPool(int threads) {
-        AtomicInteger n = new AtomicInteger();
-        return new ForkJoinPool(threads, p -> {
-            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-            t.setName("loupe-audit-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }, null, false);
+        return Indexer.newPool(threads, "loupe-audit-");
     }
 
     @FunctionalInterface

@@ -209,17 +209,23 @@ public final class Indexer {
         return new ContentChecks.Settings(hashes, deep, near, options.threads());
     }
 
-    private static long lap(Map<String, Long> phases, String phase, long since) {
+    /** Records the milliseconds since {@code since} as {@code phase}; returns now, the next phase's start. */
+    static long lap(Map<String, Long> phases, String phase, long since) {
         long now = System.nanoTime();
         phases.put(phase, TimeUnit.NANOSECONDS.toMillis(now - since));
         return now;
     }
 
     private static ForkJoinPool newPool(int threads) {
+        return newPool(threads, "loupe-index-");
+    }
+
+    /** A pool of named daemon workers, so a cancelled or crashed run never keeps the JVM alive. */
+    static ForkJoinPool newPool(int threads, String namePrefix) {
         AtomicInteger n = new AtomicInteger();
         return new ForkJoinPool(threads, p -> {
             ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-            t.setName("loupe-index-" + n.incrementAndGet());
+            t.setName(namePrefix + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         }, null, false);
