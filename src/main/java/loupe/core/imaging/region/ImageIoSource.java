@@ -180,18 +180,7 @@ final class ImageIoSource implements ImageSource {
 
     @Override
     public BufferedImage readTile(int levelIndex, int column, int row) throws IOException {
-        if (levelIndex < 0 || levelIndex >= levels.size()) {
-            throw new IllegalArgumentException("level " + levelIndex + " out of range 0.." + (levels.size() - 1));
-        }
-        PyramidLevel level = levels.get(levelIndex);
-        if (column < 0 || row < 0 || column >= level.columns() || row >= level.rows()) {
-            throw new IllegalArgumentException("tile " + column + "," + row + " out of range at level " + levelIndex
-                    + " (" + level.columns() + "x" + level.rows() + " tiles)");
-        }
-        int x = column * level.tileWidth();
-        int y = row * level.tileHeight();
-        return read(levelIndex, new Rectangle(x, y, Math.min(level.tileWidth(), level.width() - x),
-                Math.min(level.tileHeight(), level.height() - y)), 1);
+        return read(levelIndex, PyramidLevel.tileRectangle(levels, levelIndex, column, row), 1);
     }
 
     private BufferedImage read(int levelIndex, Rectangle region, int subsampling) throws IOException {

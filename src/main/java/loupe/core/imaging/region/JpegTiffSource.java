@@ -194,18 +194,8 @@ final class JpegTiffSource implements ImageSource {
 
     @Override
     public BufferedImage readTile(int levelIndex, int column, int row) throws IOException {
-        if (levelIndex < 0 || levelIndex >= levels.size()) {
-            throw new IllegalArgumentException("level " + levelIndex + " out of range 0.." + (levels.size() - 1));
-        }
-        PyramidLevel level = pyramid.get(levelIndex);
-        if (column < 0 || row < 0 || column >= level.columns() || row >= level.rows()) {
-            throw new IllegalArgumentException("tile " + column + "," + row + " out of range at level " + levelIndex
-                    + " (" + level.columns() + "x" + level.rows() + " tiles)");
-        }
-        int x = column * level.tileWidth();
-        int y = row * level.tileHeight();
-        return read(levels.get(levelIndex), new Rectangle(x, y, Math.min(level.tileWidth(), level.width() - x),
-                Math.min(level.tileHeight(), level.height() - y)), null);
+        Rectangle tile = PyramidLevel.tileRectangle(pyramid, levelIndex, column, row);
+        return read(levels.get(levelIndex), tile, null);
     }
 
     /** Per decoding thread: the buffer a tile's JPEG stream is assembled in (grown as needed, never shrunk). */

@@ -44,4 +44,25 @@ public record PyramidLevel(int index, int width, int height, double downsample, 
     public int rows() {
         return (height + tileHeight - 1) / tileHeight;
     }
+
+    /**
+     * The pixel rectangle, in level {@code levelIndex}'s own pixels, of tile ({@code column}, {@code row}), clipped at the level's right and bottom edges.
+     *
+     * @throws IllegalArgumentException when the level or the tile does not exist
+     */
+    static java.awt.Rectangle tileRectangle(java.util.List<PyramidLevel> levels, int levelIndex, int column,
+                                            int row) {
+        if (levelIndex < 0 || levelIndex >= levels.size()) {
+            throw new IllegalArgumentException("level " + levelIndex + " out of range 0.." + (levels.size() - 1));
+        }
+        PyramidLevel level = levels.get(levelIndex);
+        if (column < 0 || row < 0 || column >= level.columns() || row >= level.rows()) {
+            throw new IllegalArgumentException("tile " + column + "," + row + " out of range at level " + levelIndex
+                    + " (" + level.columns() + "x" + level.rows() + " tiles)");
+        }
+        int x = column * level.tileWidth();
+        int y = row * level.tileHeight();
+        return new java.awt.Rectangle(x, y, Math.min(level.tileWidth(), level.width() - x),
+                Math.min(level.tileHeight(), level.height() - y));
+    }
 }
