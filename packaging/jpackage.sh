@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Builds a self-contained app image (its own trimmed Java runtime, no JDK needed to run it) from the shaded jar:
 #
-#   ./mvnw -q package -DskipTests && packaging/jpackage.sh
+#   ./mvnw -q package -DskipTests && packaging/jpackage.sh          # app image
+#   ./mvnw -q package -DskipTests && packaging/jpackage.sh deb      # Debian package (needs dpkg-deb, fakeroot)
 #
-# Output: target/dist/Loupe (Linux: run target/dist/Loupe/bin/Loupe [FOLDER | COMMAND ...]).
+# Output: target/dist/Loupe (Linux: run target/dist/Loupe/bin/Loupe [FOLDER | COMMAND ...]), or
+# target/dist/loupe_VERSION_amd64.deb (installs /opt/loupe/bin/Loupe and a desktop menu entry).
 # Needs a JDK 17+ with jpackage on the PATH (or JAVA_HOME). Set LOUPE_MODULES to override the runtime's modules.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +14,11 @@ JAR=target/loupe.jar
 DEST=target/dist
 STAGE=target/jpackage-input
 NAME=Loupe
+TYPE="${1:-app-image}"
+case "$TYPE" in
+  app-image | deb) ;;
+  *) echo "usage: packaging/jpackage.sh [app-image|deb]" >&2; exit 2 ;;
+esac
 
 jpackage_bin=jpackage
 if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/jpackage" ]]; then
@@ -21,9 +28,9 @@ command -v "$jpackage_bin" >/dev/null || { echo "jpackage not found: use a JDK 1
 [[ -f "$JAR" ]] || { echo "$JAR is missing: run ./mvnw package -DskipTests first" >&2; exit 1; }
 
 # Modules from `jdeps --ignore-missing-deps --print-module-deps --multi-release 17 target/loupe.jar`
-# (java.base, java.desktop, java.sql, jdk.jfr, jdk.unsupported), plus what jdeps cannot see:
+# (java.base, java.desktop, java.sql, jdk.jfr, jdk.management, jdk.unsupported), plus what jdeps cannot see:
 # java.management (JMX lookups by libraries at runtime) and jdk.charsets (file names in non-UTF-8 locales).
-MODULES="${LOUPE_MODULES:-java.base,java.desktop,java.management,java.sql,jdk.charsets,jdk.jfr,jdk.unsupported}"
+MODULES="${LOUPE_MODULES:-java.base,java.desktop,java.management,java.sql,jdk.charsets,jdk.jfr,jdk.management,jdk.unsupported}"
 
 # The version must be numeric for jpackage: 0.1.0-SNAPSHOT -> 0.1.0.
 VERSION=$(sed -n 's:.*<version>\([0-9][0-9.]*\).*</version>.*:\1:p' pom.xml | head -1)
@@ -51,8 +58,13 @@ else
   echo "note: keeping DuckDB natives for every platform (no zip, or unknown platform)" >&2
 fi
 
+extra=()
+if [[ "$TYPE" == deb ]]; then
+  extra=(--linux-package-name loupe --linux-shortcut --linux-menu-group Graphics --linux-app-category graphics)
+fi
+
 "$jpackage_bin" \
-  --type app-image \
+  --type "$TYPE" \
   --name "$NAME" \
   --app-version "$VERSION" \
   --vendor "Loupe" \
@@ -61,7 +73,13 @@ fi
   --main-jar loupe.jar \
   --main-class loupe.Main \
   --add-modules "$MODULES" \
-  --dest "$DEST"
+  --dest "$DEST" \
+  "${extra[@]}"
 
 rm -rf "$STAGE"
-echo "Built $DEST/$NAME ($(du -sh "$DEST/$NAME" | cut -f1))"
+if [[ "$TYPE" == deb ]]; then
+  deb=$(ls -t "$DEST"/loupe_*.deb | head -1)
+  echo "Built $deb ($(du -sh "$deb" | cut -f1))"
+else
+  echo "Built $DEST/$NAME ($(du -sh "$DEST/$NAME" | cut -f1))"
+fi
