@@ -146,7 +146,7 @@ public final class Statistics {
                 problems, kinds.stream().mapToLong(DatasetStats.KindCount::count).sum(), kinds, shares,
                 imbalance(classes), new DatasetStats.FewSamples(fewSamplesThreshold, few),
                 split == null ? splitShift(classList, splits) : List.of(),
-                boxes(catalog, scope, classList, exactMedianLimit), images(catalog, scope));
+                boxes(catalog, scope, classList, scopeImages[0], exactMedianLimit), images(catalog, scope));
     }
 
     /** All problems, whatever their split. */
@@ -218,7 +218,7 @@ public final class Statistics {
     // --------------------------------------------------------------------------------------------- boxes
 
     private static BoxStats boxes(Catalog catalog, Scope scope, List<DatasetStats.ClassRef> classList,
-                                  long exactMedianLimit) throws CatalogException {
+                                  long scopeImages, long exactMedianLimit) throws CatalogException {
         // Exact medians are holistic (every value is kept and partly sorted, per class): at a million boxes
         // they were half of all the statistics' time. Above the limit the medians come from fine histogram
         // bins instead, which the histogram query below counts anyway (see FINE_BINS).
@@ -226,7 +226,8 @@ public final class Statistics {
         // vw/vh: the size of boxes of positive size, null otherwise, so every aggregate below skips invalid boxes.
         // Materialised: the annotations are scanned and joined to their images once for all that follows.
         String base = "WITH b AS MATERIALIZED (SELECT a.class_id AS c, a.x, a.y, a.w, a.h, i.width AS iw,"
-                + " i.height AS ih, CASE WHEN a.w > 0 AND a.h > 0 THEN a.w END AS vw,"
+                + " i.height AS ih, a.image_path AS p, i.path IS NOT NULL AS known,"
+                + " CASE WHEN a.w > 0 AND a.h > 0 THEN a.w END AS vw,"
                 + " CASE WHEN a.w > 0 AND a.h > 0 THEN a.h END AS vh"
                 + " FROM annotations a LEFT JOIN images i ON i.path = a.image_path " + scope.where("i.split") + ")";
         String border = String.valueOf(BORDER_PX);
@@ -248,6 +249,7 @@ public final class Statistics {
         // so only a few thousand rows come back. Row kinds (column q): 0 median bins, 1 coarse histogram bins,
         // 2 heatmap cells, 3 the summary above.
         Map<Integer, Object[]> summary = new HashMap<>();
+        TreeMap<Long, Long> perImageCounts = new TreeMap<>();
         Map<String, Map<Integer, Long>> hist = new HashMap<>();
         Map<String, List<long[]>> medianBins = new HashMap<>();
         long[][] heat = new long[HEATMAP_GRID][HEATMAP_GRID];
@@ -277,10 +279,15 @@ public final class Statistics {
                 + "   FROM f GROUP BY c, m, 5"
                 + " UNION ALL SELECT 2, 0, NULL, NULL, cell, n, 0, 0" + summaryNulls
                 + "   FROM g WHERE gcell = 0 AND cell IS NOT NULL"
-                + " UNION ALL SELECT 3, 0, NULL, NULL, NULL, NULL, NULL, NULL, * FROM (" + summarySql + ")",
+                + " UNION ALL SELECT 3, 0, NULL, NULL, NULL, NULL, NULL, NULL, * FROM (" + summarySql + ")"
+                // boxes per image, for the images with annotations (the others have none: added in Java)
+                + " UNION ALL SELECT 4, 0, NULL, NULL, n, count(*), 0, 0" + summaryNulls
+                + "   FROM (SELECT count(x) AS n FROM b WHERE known GROUP BY p) GROUP BY n",
                 rs -> {
                     int kind = rs.getInt(1);
-                    if (kind == 3) {
+                    if (kind == 4) {
+                        perImageCounts.put(rs.getLong(5), rs.getLong(6));
+                    } else if (kind == 3) {
                         Object[] row = new Object[7 + 4];
                         for (int k = 0; k < 7; k++) {
                             row[k] = rs.getLong(11 + k);
@@ -324,10 +331,12 @@ public final class Statistics {
             heatRows.add(java.util.Arrays.stream(row).boxed().toList());
         }
 
-        List<BoxStats.PerImage> perImage = q(catalog, "SELECT n, count(*) FROM (SELECT count(a.x) AS n"
-                        + " FROM images i LEFT JOIN annotations a ON a.image_path = i.path " + scope.where("i.split")
-                        + " GROUP BY i.path) GROUP BY n ORDER BY n",
-                rs -> new BoxStats.PerImage(rs.getLong(1), rs.getLong(2)), scope.params());
+        long withAnnotations = perImageCounts.values().stream().mapToLong(Long::longValue).sum();
+        if (scopeImages > withAnnotations) {
+            perImageCounts.merge(0L, scopeImages - withAnnotations, Long::sum);
+        }
+        List<BoxStats.PerImage> perImage = perImageCounts.entrySet().stream()
+                .map(e -> new BoxStats.PerImage(e.getKey(), e.getValue())).toList();
 
         List<BoxStats.ClassBoxes> perClass = new ArrayList<>();
         for (DatasetStats.ClassRef c : classList) {
