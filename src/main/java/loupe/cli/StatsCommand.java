@@ -30,7 +30,9 @@ import picocli.CommandLine.Parameters;
                 + "been indexed.",
             "Imbalance metrics count instances of the classes that have any: max/min ratio, normalized "
                 + "Shannon entropy (1 = balanced), Gini coefficient (0 = balanced), effective number of "
-                + "classes (exp of the entropy). Split shift is the total variation distance of class shares."})
+                + "classes (exp of the entropy). Split shift is the total variation distance of class shares.",
+            "Box medians are exact up to 100,000 annotations; above, they come from 64-per-octave bins and are "
+                + "within 1.1% of the exact value (counts, min, max and means are always exact)."})
 public final class StatsCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "DIR", description = "The dataset folder.")

@@ -35,7 +35,7 @@ public final class Statistics {
 
     /**
      * Up to this many annotations in the catalog, box medians are exact; above it they come from
-     * {@value #FINE_BINS}-per-octave bins, within 1.1% of the exact value (see {@link BoxStats}).
+     * 64-per-octave bins, within 1.1% of the exact value (see {@link BoxStats}).
      */
     public static final long EXACT_MEDIAN_LIMIT = 100_000;
 
