@@ -11,7 +11,8 @@
 # JSON and building its arrays. Prints the medians and the ratio. Never part of ./mvnw verify.
 #
 # Environment: BENCH_DIR (default /tmp/loupe-bench-stats), RUNS (default 7), JAR (default target/loupe.jar),
-# PYTHON (default /usr/bin/python3 with numpy), GEN (default ../shared/bench/gen_dataset.py).
+# PYTHON (default /usr/bin/python3 with numpy), GEN (default ../shared/bench/gen_dataset.py),
+# BASE_JAR (optional: an older build, run the same way in each round, for a before/after comparison).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -21,6 +22,7 @@ RUNS=${RUNS:-7}
 JAR=${JAR:-$REPO/target/loupe.jar}
 PYTHON=${PYTHON:-/usr/bin/python3}
 GEN=${GEN:-$(cd "$REPO/.." && pwd)/shared/bench/gen_dataset.py}
+BASE_JAR=${BASE_JAR:-}
 DATA=$BENCH_DIR/coco120k
 CATALOG=$BENCH_DIR/coco120k.duckdb
 
@@ -38,8 +40,14 @@ java -jar "$JAR" index "$DATA" --catalog "$CATALOG" -q >&2
 median() { sort -g | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
 
 : > "$BENCH_DIR/loupe.ms"; : > "$BENCH_DIR/loupe-wall.ms"; : > "$BENCH_DIR/ref.ms"
-: > "$BENCH_DIR/loupe-cpu.ms"; : > "$BENCH_DIR/ref-cpu.ms"
+: > "$BENCH_DIR/loupe-cpu.ms"; : > "$BENCH_DIR/ref-cpu.ms"; : > "$BENCH_DIR/base.ms"; : > "$BENCH_DIR/base-cpu.ms"
 for i in $(seq "$RUNS"); do
+    if [ -n "$BASE_JAR" ]; then
+        java -jar "$BASE_JAR" stats "$DATA" --catalog "$CATALOG" --json --timing -q > /dev/null 2> "$BENCH_DIR/base.err"
+        sed -n 's/^statistics: \([0-9.]*\) ms .*$/\1/p' "$BENCH_DIR/base.err" >> "$BENCH_DIR/base.ms"
+        sed -n 's/^statistics: .*process CPU \([0-9.]*\) ms)$/\1/p' "$BENCH_DIR/base.err" >> "$BENCH_DIR/base-cpu.ms"
+        echo "round $i: base $(tail -1 "$BENCH_DIR/base.ms") ms, CPU $(tail -1 "$BENCH_DIR/base-cpu.ms") ms" >&2
+    fi
     t0=$(date +%s%N)
     java -jar "$JAR" stats "$DATA" --catalog "$CATALOG" --json --timing -q > "$BENCH_DIR/stats.json" 2> "$BENCH_DIR/stats.err"
     t1=$(date +%s%N)
@@ -64,5 +72,9 @@ echo "numpy reference (statistics only): median $ref ms: $(tr '\n' ' ' < "$BENCH
 lcpu=$(median < "$BENCH_DIR/loupe-cpu.ms")
 rcpu=$(median < "$BENCH_DIR/ref-cpu.ms")
 echo "CPU time: Loupe median $lcpu ms, numpy median $rcpu ms"
+if [ -n "$BASE_JAR" ]; then
+    echo "base ($BASE_JAR) statistics: median $(median < "$BENCH_DIR/base.ms") ms: $(tr '\n' ' ' < "$BENCH_DIR/base.ms")"
+    echo "base CPU time: median $(median < "$BENCH_DIR/base-cpu.ms") ms"
+fi
 awk -v a="$loupe" -v b="$ref" -v c="$lcpu" -v d="$rcpu" \
     'BEGIN {printf "ratio: Loupe takes %.2fx the numpy wall time, %.2fx its CPU time\n", a / b, c / d}'

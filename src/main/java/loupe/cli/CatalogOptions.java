@@ -89,6 +89,15 @@ final class CatalogOptions {
         }
     }
 
+    /**
+     * True when an option asks for something the last index may not have done (content hashes, full decodes,
+     * another near-duplicate distance, pixel budget or format): commands that read an existing catalog
+     * re-index (incrementally) first then.
+     */
+    boolean changesIndex() {
+        return hashes || deep || nearDistance != null || maxPixels != null || format != null;
+    }
+
     Path catalogFor(Path root) {
         return catalog != null ? catalog : CatalogLocation.defaultFor(root);
     }

@@ -32,7 +32,8 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--split", paramLabel = "S", description = "Only this split.")
     String split;
 
-    @Option(names = "--reindex", description = "Re-index (incrementally) before reporting.")
+    @Option(names = "--reindex", description = "Re-index (incrementally) before reporting (implied by --hashes, "
+            + "--deep, --near-distance, --max-pixels and --format).")
     boolean reindex;
 
     @Option(names = "--max-problems", paramLabel = "N",
@@ -78,7 +79,7 @@ public final class ReportCommand implements Callable<Integer> {
                     "write the report outside the dataset folder: " + output);
         }
         try (Catalog catalog = Catalog.open(options.catalogFor(root))) {
-            if (reindex || !catalog.isIndexed()) {
+            if (reindex || !catalog.isIndexed() || options.changesIndex()) {
                 IndexCommand.run(catalog, root, options, spec.commandLine().getErr());
             }
             ProgressTracker tracker = new ProgressTracker();

@@ -1,6 +1,7 @@
 package loupe.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -52,7 +53,10 @@ class StatsCommandTest {
         assertTrue(run.out().matches("(?s).*\\bcar\\s+3\\s+75\\.0%.*"), run.out());
         assertTrue(run.out().contains("Imbalance over 2 classes with instances (1 unused): max/min 3.00"), run.out());
         assertTrue(run.out().contains("Few samples (< 10 instances): boat (0), tree (1), car (3)"), run.out());
-        assertTrue(run.out().matches("(?s).*WARNING\\s+BOX_OUT_OF_BOUNDS\\s+1\\n.*"), run.out());
+        assertTrue(run.out().matches("(?s).*WARNING\\s+BOX_OUT_OF_BOUNDS\\s+1  a box lies partly or wholly outside"
+                + " its image\\n.*"), run.out());
+        // two RGB JPEGs written by ImageIO: 3 channels of 8 bits, no orientation tag
+        assertTrue(run.out().contains("Channels: 3: 2; bit depth: 8: 2; EXIF orientation: 0 (no tag): 2"), run.out());
         assertTrue(run.out().contains("Boxes: 4 (0 of zero or negative size)"), run.out());
     }
 
@@ -170,5 +174,32 @@ class StatsCommandTest {
         JsonNode perImage = boxes.get("boxesPerImage");
         assertEquals("[{\"boxes\":1,\"images\":184},{\"boxes\":2,\"images\":15},{\"boxes\":3,\"images\":1}]",
                 perImage.toString());
+    }
+
+    @Test
+    void hashesOnAnIndexedCatalogReindexAndShowLeakageInTextAndJson() throws Exception {
+        coco();
+        // a copy of a.jpg in another split: the same bytes in train and val
+        java.nio.file.Files.copy(dataset.resolve("images/train/a.jpg"), dataset.resolve("images/val/b.jpg"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        CliTest.Run plain = stats(dataset);
+        assertEquals(0, plain.code(), plain.err());
+        assertFalse(plain.out().contains("SPLIT_LEAKAGE"), "no hashes without --hashes");
+
+        CliTest.Run text = stats(dataset, "--hashes");
+        assertEquals(0, text.code(), text.err());
+        // identical bytes in two splits are leakage (not also a duplicate), reported for each file
+        assertTrue(text.out().matches("(?s).*ERROR\\s+SPLIT_LEAKAGE\\s+2  the same or a near-same image.*"),
+                text.out());
+        assertTrue(text.out().contains("images/val/b.jpg: this 'val' image also appears in another split"),
+                text.out());
+        JsonNode json = new ObjectMapper().readTree(stats(dataset, "--json").out());
+        List<String> kinds = new ArrayList<>();
+        json.get("problemsByKind").forEach(k -> kinds.add(k.get("kind").asText()));
+        assertTrue(kinds.contains("SPLIT_LEAKAGE"), "hashing stays on for the catalog: " + kinds);
+        assertEquals(3, json.get("imagesSummary").get("channels").get(0).get("value").asInt());
+        assertEquals(2, json.get("imagesSummary").get("channels").get(0).get("images").asInt());
+        assertEquals(8, json.get("imagesSummary").get("bitDepths").get(0).get("value").asInt());
+        assertEquals(0, json.get("imagesSummary").get("orientations").get(0).get("value").asInt());
     }
 }

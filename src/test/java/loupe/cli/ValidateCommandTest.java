@@ -135,4 +135,40 @@ class ValidateCommandTest {
         assertEquals(5, checked);
         assertEquals(5, found.size(), "nothing but the injected defects: " + found);
     }
+
+    @Test
+    void hashesReportADuplicatePairOnlyWhenAsked() throws Exception {
+        CocoFixture coco = new CocoFixture(dataset).categories("car");
+        int a = coco.image("train", "a.jpg", 40, 30);
+        int b = coco.image("train", "b.jpg", 40, 30);
+        coco.box(a, 1, 1, 1, 10, 10).box(b, 1, 1, 1, 10, 10).write();
+        // TestImages draws the same picture for the same size, and the JPEG encoder is deterministic; make sure
+        Files.copy(dataset.resolve("images/train/a.jpg"), dataset.resolve("images/train/b.jpg"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        CliTest.Run plain = validate(dataset, "--strict");
+        assertEquals(0, plain.code(), plain.out());
+
+        CliTest.Run run = validate(dataset, "--hashes", "--strict", "--json");
+        assertEquals(3, run.code(), run.err());
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        JsonNode dup = null;
+        for (JsonNode k : json.get("kinds")) {
+            if (k.get("kind").asText().equals("DUPLICATE_IMAGE")) {
+                dup = k;
+            }
+        }
+        assertTrue(dup != null, run.out());
+        assertEquals(2, dup.get("count").asInt(), "each file of the pair");
+        Set<String> paths = new HashSet<>();
+        for (JsonNode p : dup.get("problems")) {
+            paths.add(p.get("path").asText());
+            String other = p.get("path").asText().endsWith("a.jpg") ? "b.jpg" : "a.jpg";
+            assertTrue(p.get("message").asText().contains(other), p.toString());
+        }
+        assertEquals(Set.of("images/train/a.jpg", "images/train/b.jpg"), paths);
+
+        CliTest.Run text = validate(dataset, "--hashes");
+        assertTrue(text.out().contains("WARNING DUPLICATE_IMAGE: 2"), text.out());
+    }
 }

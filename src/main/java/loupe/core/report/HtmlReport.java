@@ -28,6 +28,7 @@ import loupe.core.stats.DatasetStats;
 import loupe.core.stats.Histogram;
 import loupe.core.stats.ImageSummary;
 import loupe.core.stats.Imbalance;
+import loupe.core.stats.ProblemKinds;
 import loupe.core.stats.SplitShift;
 import loupe.core.stats.Statistics;
 import loupe.core.stats.Validation;
@@ -358,7 +359,33 @@ public final class HtmlReport {
             b.append("<tr><td>").append(sz.width()).append(" × ").append(sz.height()).append("</td><td class=\"n\">")
                     .append(count(sz.images())).append("</td></tr>");
         }
-        b.append("</tbody></table></div></div></section>");
+        b.append("</tbody></table></div><div><h3>Channels, bit depth, EXIF orientation</h3>")
+                .append(headerFacts(im)).append("</div></div></section>");
+    }
+
+    /** One small table: images per channel count, per bit depth and per EXIF orientation. */
+    private static String headerFacts(ImageSummary im) {
+        StringBuilder b = new StringBuilder("<table class=\"facts\"><tbody>");
+        facts(b, "channels", im.channels(), v -> v + switch (v) {
+            case 1 -> " (grey)";
+            case 2 -> " (grey + alpha)";
+            case 3 -> " (colour)";
+            case 4 -> " (colour + alpha, or CMYK)";
+            default -> "";
+        });
+        facts(b, "bit depth", im.bitDepths(), v -> v + " bits");
+        facts(b, "orientation", im.orientations(), v -> v + " (" + ProblemKinds.orientation(v) + ")");
+        return b.append("</tbody></table>").toString();
+    }
+
+    private static void facts(StringBuilder b, String what, List<ImageSummary.ValueCount> counts,
+                              java.util.function.IntFunction<String> label) {
+        for (int i = 0; i < counts.size(); i++) {
+            ImageSummary.ValueCount c = counts.get(i);
+            b.append("<tr><th>").append(i == 0 ? esc(what) : "").append("</th><td>")
+                    .append(esc(c.value() == null ? "unknown" : label.apply(c.value())))
+                    .append("</td><td class=\"n\">").append(count(c.images())).append("</td></tr>");
+        }
     }
 
     private static void chart(StringBuilder b, String title, String svg) {
@@ -371,12 +398,13 @@ public final class HtmlReport {
             b.append("<p class=\"ok-text\">No problems found.</p></section>");
             return;
         }
-        b.append("<table class=\"kinds\"><thead><tr><th>severity</th><th>kind</th><th class=\"n\">count</th></tr>")
-                .append("</thead><tbody>");
+        b.append("<table class=\"kinds\"><thead><tr><th>severity</th><th>kind</th><th class=\"n\">count</th>")
+                .append("<th>meaning</th></tr></thead><tbody>");
         for (Validation.Kind k : v.kinds()) {
             b.append("<tr><td><span class=\"sev ").append(esc(k.severity().toLowerCase(java.util.Locale.ROOT)))
                     .append("\">").append(esc(k.severity())).append("</span></td><td>").append(esc(k.kind()))
-                    .append("</td><td class=\"n\">").append(count(k.count())).append("</td></tr>");
+                    .append("</td><td class=\"n\">").append(count(k.count())).append("</td><td class=\"note\">")
+                    .append(esc(ProblemKinds.meaning(k.kind()))).append("</td></tr>");
         }
         b.append("</tbody></table>");
         List<DatasetStats.ProblemEntry> listed = spread(v.kinds(), options.maxProblems());

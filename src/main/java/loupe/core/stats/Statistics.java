@@ -33,6 +33,15 @@ public final class Statistics {
     static final int SMALL_AREA = 32 * 32;
     static final int LARGE_AREA = 96 * 96;
 
+    /**
+     * Up to this many annotations in the catalog, box medians are exact; above it they come from
+     * 64-per-octave bins, within 1.1% of the exact value (see {@link BoxStats}).
+     */
+    public static final long EXACT_MEDIAN_LIMIT = 100_000;
+
+    /** Bins per octave of the fine histograms that approximate box medians. */
+    static final int FINE_BINS = 64;
+
     private static final String SEVERITY_RANK =
             "CASE severity WHEN 'ERROR' THEN 0 WHEN 'WARNING' THEN 1 WHEN 'INFO' THEN 2 ELSE 3 END";
 
@@ -53,6 +62,12 @@ public final class Statistics {
      */
     public static DatasetStats compute(Catalog catalog, String split, int maxProblems, int fewSamplesThreshold)
             throws CatalogException {
+        return compute(catalog, split, maxProblems, fewSamplesThreshold, EXACT_MEDIAN_LIMIT);
+    }
+
+    /** As above; box medians are exact when the catalog has at most {@code exactMedianLimit} annotations. */
+    static DatasetStats compute(Catalog catalog, String split, int maxProblems, int fewSamplesThreshold,
+                                long exactMedianLimit) throws CatalogException {
         Scope scope = new Scope(split);
         String root = catalog.meta("root").orElse("");
         String format = catalog.meta("format").orElse("");
@@ -131,7 +146,7 @@ public final class Statistics {
                 problems, kinds.stream().mapToLong(DatasetStats.KindCount::count).sum(), kinds, shares,
                 imbalance(classes), new DatasetStats.FewSamples(fewSamplesThreshold, few),
                 split == null ? splitShift(classList, splits) : List.of(),
-                boxes(catalog, scope, classList), images(catalog, scope));
+                boxes(catalog, scope, classList, scopeImages[0], exactMedianLimit), images(catalog, scope));
     }
 
     /** All problems, whatever their split. */
@@ -202,76 +217,126 @@ public final class Statistics {
 
     // --------------------------------------------------------------------------------------------- boxes
 
-    private static BoxStats boxes(Catalog catalog, Scope scope, List<DatasetStats.ClassRef> classList)
-            throws CatalogException {
+    private static BoxStats boxes(Catalog catalog, Scope scope, List<DatasetStats.ClassRef> classList,
+                                  long scopeImages, long exactMedianLimit) throws CatalogException {
+        // Exact medians are holistic (every value is kept and partly sorted, per class): at a million boxes
+        // they were half of all the statistics' time. Above the limit the medians come from fine histogram
+        // bins instead, which the histogram query below counts anyway (see FINE_BINS).
+        boolean exact = ql(catalog, "SELECT count(*) FROM annotations") <= exactMedianLimit;
         // vw/vh: the size of boxes of positive size, null otherwise, so every aggregate below skips invalid boxes.
-        String base = "WITH b AS (SELECT a.class_id AS c, a.x, a.y, a.w, a.h, i.width AS iw, i.height AS ih,"
-                + " CASE WHEN a.w > 0 AND a.h > 0 THEN a.w END AS vw, CASE WHEN a.w > 0 AND a.h > 0 THEN a.h END AS vh"
+        // Materialised: the annotations are scanned and joined to their images once for all that follows.
+        String base = "WITH b AS MATERIALIZED (SELECT a.class_id AS c, a.x, a.y, a.w, a.h, i.width AS iw,"
+                + " i.height AS ih, a.image_path AS p, i.path IS NOT NULL AS known,"
+                + " CASE WHEN a.w > 0 AND a.h > 0 THEN a.w END AS vw,"
+                + " CASE WHEN a.w > 0 AND a.h > 0 THEN a.h END AS vh"
                 + " FROM annotations a LEFT JOIN images i ON i.path = a.image_path " + scope.where("i.split") + ")";
         String border = String.valueOf(BORDER_PX);
-        Map<Integer, Object[]> summary = new HashMap<>();
-        q(catalog, base + " SELECT c, grouping(c), count(*), count(x), count(x) - count(vw),"
+        // Per class (and overall only for exact medians: otherwise Java adds the classes up, which is cheaper
+        // than a second grouping set over every box).
+        String summarySql = "SELECT c, grouping(c) AS gc, count(*), count(x), count(x) - count(vw),"
                 + " count(*) FILTER (WHERE vw * vh < " + SMALL_AREA + "),"
                 + " count(*) FILTER (WHERE vw * vh >= " + SMALL_AREA + " AND vw * vh < " + LARGE_AREA + "),"
                 + " count(*) FILTER (WHERE vw * vh >= " + LARGE_AREA + "),"
                 + " count(*) FILTER (WHERE vw > 0 AND iw > 0 AND ih > 0 AND (x <= " + border + " OR y <= " + border
                 + "   OR x + w >= iw - " + border + " OR y + h >= ih - " + border + ")),"
-                + dist("vw") + ", " + dist("vh") + ", " + dist("vw * vh") + ", " + dist("vw / vh")
-                + " FROM b GROUP BY GROUPING SETS ((c), ())", rs -> {
-                    Object[] row = new Object[7 + 4];
-                    for (int k = 0; k < 7; k++) {
-                        row[k] = rs.getLong(3 + k);
-                    }
-                    for (int m = 0; m < 4; m++) {
-                        row[7 + m] = distribution(rs, 10 + m * 4, rs.getLong(4) - rs.getLong(5));
-                    }
-                    summary.put(rs.getInt(2) == 1 ? null : rs.getInt(1), row);
-                    return null;
-                }, scope.params());
+                + dist("vw", exact) + ", " + dist("vh", exact) + ", " + dist("vw * vh", exact) + ", "
+                + dist("vw / vh", exact) + " FROM b GROUP BY " + (exact ? "GROUPING SETS ((c), ())" : "c");
+        String summaryNulls = ", NULL".repeat(2 + 7 + 16);
 
-        // Histograms per class, and the centre heatmap: one GROUP BY with a grouping set per metric, so the
-        // annotations are scanned and joined once.
+        // Fine bins per class and metric, and the centre heatmap, in one GROUP BY with grouping sets. From the
+        // fine bins SQL derives the report's coarse histograms (a coarse bin is a run of whole fine bins:
+        // floor(floor(64 x) / 32) = floor(2 x)) and, with running sums, the bins that hold the median ranks,
+        // so only a few thousand rows come back. Row kinds (column q): 0 median bins, 1 coarse histogram bins,
+        // 2 heatmap cells, 3 the summary above.
+        Map<Integer, Object[]> summary = new HashMap<>();
+        TreeMap<Long, Long> perImageCounts = new TreeMap<>();
         Map<String, Map<Integer, Long>> hist = new HashMap<>();
+        Map<String, List<long[]>> medianBins = new HashMap<>();
         long[][] heat = new long[HEATMAP_GRID][HEATMAP_GRID];
         long[] heatBoxes = {0};
         String g = String.valueOf(HEATMAP_GRID);
         String cell = "CASE WHEN iw > 0 AND ih > 0 THEN"
                 + " least(greatest(floor((y + h / 2) / ih * " + g + "), 0), " + g + " - 1)::INTEGER * " + g
                 + " + least(greatest(floor((x + w / 2) / iw * " + g + "), 0), " + g + " - 1)::INTEGER END";
-        q(catalog, base + " SELECT c, wb, hb, ab, rb, grouping(c), grouping(wb), grouping(hb), grouping(ab),"
-                + " grouping(rb), count(*), cell, grouping(cell) FROM (SELECT c, " + bin("vw", 2, 0, 32) + " AS wb, "
-                + bin("vh", 2, 0, 32) + " AS hb, " + bin("vw * vh", 1, 0, 40) + " AS ab, "
-                + bin("vw / vh", 4, -16, 15) + " AS rb, " + cell + " AS cell FROM b WHERE vw IS NOT NULL)"
-                + " GROUP BY GROUPING SETS ((c, wb), (c, hb), (c, ab), (c, rb), (cell))",
+        String coarse = "CASE m WHEN 0 THEN " + clamp("floor(k / 32.0)", 0, 32) + " WHEN 1 THEN "
+                + clamp("floor(k / 32.0)", 0, 32) + " WHEN 2 THEN " + clamp("floor(k / 64.0)", 0, 40)
+                + " ELSE " + clamp("floor(k / 16.0)", -16, 15) + " END";
+        q(catalog, base + ", g AS MATERIALIZED (SELECT c, wb, hb, ab, rb, grouping(wb) AS gw, grouping(hb) AS gh,"
+                + " grouping(ab) AS ga, grouping(cell) AS gcell, cell, count(*) AS n FROM (SELECT c, "
+                + fine("vw") + " AS wb, " + fine("vh") + " AS hb, " + fine("vw * vh") + " AS ab, " + fine("vw / vh")
+                + " AS rb, " + cell + " AS cell FROM b WHERE vw IS NOT NULL)"
+                + " GROUP BY GROUPING SETS ((c, wb), (c, hb), (c, ab), (c, rb), (cell))),"
+                + " f AS (SELECT c, CASE WHEN gw = 0 THEN 0 WHEN gh = 0 THEN 1 WHEN ga = 0 THEN 2 ELSE 3 END AS m,"
+                + "   coalesce(wb, hb, ab, rb) AS k, n FROM g WHERE gcell = 1),"
+                + " fa AS (SELECT 0 AS o, c, m, k, n FROM f UNION ALL SELECT 1, NULL, m, k, sum(n)::BIGINT FROM f"
+                + "   GROUP BY m, k),"
+                + " cu AS (SELECT o, c, m, k, n, (sum(n) OVER (PARTITION BY o, c, m ORDER BY k))::BIGINT AS cum,"
+                + "   (sum(n) OVER (PARTITION BY o, c, m))::BIGINT AS tot FROM fa)"
+                // bins holding rank (tot + 1) // 2 or tot // 2 + 1 (1-based): the one or two middle values
+                + " SELECT 0 AS q, o, c, m, k, n, cum, tot" + summaryNulls + " FROM cu"
+                + "   WHERE cum >= (tot + 1) // 2 AND cum - n < tot // 2 + 1"
+                + " UNION ALL SELECT 1, 0, c, m, " + coarse + ", sum(n)::BIGINT, 0, 0" + summaryNulls
+                + "   FROM f GROUP BY c, m, 5"
+                + " UNION ALL SELECT 2, 0, NULL, NULL, cell, n, 0, 0" + summaryNulls
+                + "   FROM g WHERE gcell = 0 AND cell IS NOT NULL"
+                + " UNION ALL SELECT 3, 0, NULL, NULL, NULL, NULL, NULL, NULL, * FROM (" + summarySql + ")"
+                // boxes per image, for the images with annotations (the others have none: added in Java)
+                + " UNION ALL SELECT 4, 0, NULL, NULL, n, count(*), 0, 0" + summaryNulls
+                + "   FROM (SELECT count(x) AS n FROM b WHERE known GROUP BY p) GROUP BY n",
                 rs -> {
-                    if (rs.getInt(13) == 0) {
-                        if (rs.getObject(12) != null) {
-                            int k = rs.getInt(12);
-                            heat[k / HEATMAP_GRID][k % HEATMAP_GRID] = rs.getLong(11);
-                            heatBoxes[0] += rs.getLong(11);
+                    int kind = rs.getInt(1);
+                    if (kind == 4) {
+                        perImageCounts.put(rs.getLong(5), rs.getLong(6));
+                    } else if (kind == 3) {
+                        Object[] row = new Object[7 + 4];
+                        for (int k = 0; k < 7; k++) {
+                            row[k] = rs.getLong(11 + k);
                         }
-                        return null;
-                    }
-                    // Overall histograms are the sums of the per-class ones (cheaper than grouping sets of their own).
-                    for (int m = 0; m < 4; m++) {
-                        if (rs.getInt(7 + m) == 0) {
-                            hist.computeIfAbsent(rs.getInt(1) + "/" + m, k -> new HashMap<>())
-                                    .put(rs.getInt(2 + m), rs.getLong(11));
-                            hist.computeIfAbsent("all/" + m, k -> new HashMap<>())
-                                    .merge(rs.getInt(2 + m), rs.getLong(11), Long::sum);
+                        for (int m = 0; m < 4; m++) {
+                            row[7 + m] = distribution(rs, 18 + m * 4, rs.getLong(12) - rs.getLong(13));
                         }
+                        summary.put(rs.getInt(10) == 1 ? null : rs.getInt(9), row);
+                    } else if (kind == 2) {
+                        int k = rs.getInt(5);
+                        heat[k / HEATMAP_GRID][k % HEATMAP_GRID] = rs.getLong(6);
+                        heatBoxes[0] += rs.getLong(6);
+                    } else if (kind == 1) {
+                        // Overall histograms are the sums of the per-class ones.
+                        int m = rs.getInt(4);
+                        hist.computeIfAbsent(rs.getInt(3) + "/" + m, k -> new HashMap<>())
+                                .put(rs.getInt(5), rs.getLong(6));
+                        hist.computeIfAbsent("all/" + m, k -> new HashMap<>())
+                                .merge(rs.getInt(5), rs.getLong(6), Long::sum);
+                    } else {
+                        String who = rs.getInt(2) == 1 ? "all" : String.valueOf(rs.getInt(3));
+                        medianBins.computeIfAbsent(who + "/" + rs.getInt(4), k -> new ArrayList<>())
+                                .add(new long[] {rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8)});
                     }
                     return null;
                 }, scope.params());
+        if (!exact) {
+            if (!summary.isEmpty()) {
+                summary.put(null, total(summary.values()));
+            }
+            for (Map.Entry<Integer, Object[]> e : summary.entrySet()) {
+                String who = e.getKey() == null ? "all" : String.valueOf(e.getKey());
+                for (int m = 0; m < 4; m++) {
+                    Distribution d = (Distribution) e.getValue()[7 + m];
+                    e.getValue()[7 + m] = withMedian(d, binnedMedian(medianBins.get(who + "/" + m)));
+                }
+            }
+        }
         List<List<Long>> heatRows = new ArrayList<>();
         for (long[] row : heat) {
             heatRows.add(java.util.Arrays.stream(row).boxed().toList());
         }
 
-        List<BoxStats.PerImage> perImage = q(catalog, "SELECT n, count(*) FROM (SELECT count(a.x) AS n"
-                        + " FROM images i LEFT JOIN annotations a ON a.image_path = i.path " + scope.where("i.split")
-                        + " GROUP BY i.path) GROUP BY n ORDER BY n",
-                rs -> new BoxStats.PerImage(rs.getLong(1), rs.getLong(2)), scope.params());
+        long withAnnotations = perImageCounts.values().stream().mapToLong(Long::longValue).sum();
+        if (scopeImages > withAnnotations) {
+            perImageCounts.merge(0L, scopeImages - withAnnotations, Long::sum);
+        }
+        List<BoxStats.PerImage> perImage = perImageCounts.entrySet().stream()
+                .map(e -> new BoxStats.PerImage(e.getKey(), e.getValue())).toList();
 
         List<BoxStats.ClassBoxes> perClass = new ArrayList<>();
         for (DatasetStats.ClassRef c : classList) {
@@ -296,6 +361,78 @@ public final class Statistics {
                 (Distribution) all[10], histogram(hist, "all", 0), histogram(hist, "all", 1),
                 histogram(hist, "all", 2), histogram(hist, "all", 3), perImage,
                 new Heatmap(HEATMAP_GRID, heatBoxes[0], heatRows), perClass);
+    }
+
+    /** The fine bin of a positive expression: {@value #FINE_BINS} bins per octave, unclamped. */
+    private static String fine(String expr) {
+        return "floor(" + FINE_BINS + " * log2(" + expr + "))::INTEGER";
+    }
+
+    private static String clamp(String expr, int lo, int hi) {
+        return "least(greatest(" + expr + ", " + lo + "), " + hi + ")::INTEGER";
+    }
+
+    /**
+     * The median from the fine bins holding the middle rank(s), each row {@code {bin, count, cumulative count,
+     * total}}: the value of rank r is placed inside its bin by its position among the bin's values, evenly
+     * on the log scale. The true median lies in the same bin, so the error is below one bin: 2^(1/64) - 1,
+     * 1.1% of the value.
+     */
+    static Double binnedMedian(List<long[]> bins) {
+        if (bins == null || bins.isEmpty()) {
+            return null;
+        }
+        long total = bins.get(0)[3];
+        return (rankValue(bins, (total + 1) / 2) + rankValue(bins, total / 2 + 1)) / 2;
+    }
+
+    private static double rankValue(List<long[]> bins, long rank) {
+        for (long[] b : bins) {
+            long before = b[2] - b[1];
+            if (rank > before && rank <= b[2]) {
+                double within = (rank - before - 0.5) / b[1];
+                return Math.pow(2, (b[0] + within) / FINE_BINS);
+            }
+        }
+        throw new IllegalStateException("no bin holds rank " + rank);
+    }
+
+    /** The overall summary row from the per-class ones: counts add up, min/max/mean combine; no median. */
+    private static Object[] total(java.util.Collection<Object[]> rows) {
+        Object[] all = new Object[7 + 4];
+        for (int k = 0; k < 7; k++) {
+            long sum = 0;
+            for (Object[] r : rows) {
+                sum += (long) r[k];
+            }
+            all[k] = sum;
+        }
+        for (int m = 0; m < 4; m++) {
+            long count = 0;
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            double sum = 0;
+            for (Object[] r : rows) {
+                Distribution d = (Distribution) r[7 + m];
+                if (d.count() > 0) {
+                    count += d.count();
+                    min = Math.min(min, d.min());
+                    max = Math.max(max, d.max());
+                    sum += d.mean() * d.count();
+                }
+            }
+            all[7 + m] = count == 0 ? new Distribution(0, null, null, null, null)
+                    : new Distribution(count, min, null, sum / count, max);
+        }
+        return all;
+    }
+
+    /** {@code d} with another median, kept within its min and max (which are exact). */
+    private static Distribution withMedian(Distribution d, Double median) {
+        if (d.count() == 0 || median == null) {
+            return d;
+        }
+        return new Distribution(d.count(), d.min(), Math.min(d.max(), Math.max(d.min(), median)), d.mean(), d.max());
     }
 
     private static Histogram histogram(Map<String, Map<Integer, Long>> hist, String who, int metric) {
@@ -334,9 +471,44 @@ public final class Statistics {
                     }
                     return null;
                 }, scope.params());
-        List<ImageSummary.FormatCount> formats = q(catalog, base + " SELECT coalesce(format, 'unknown'), count(*)"
-                        + " FROM m GROUP BY 1 ORDER BY 2 DESC, 1",
-                rs -> new ImageSummary.FormatCount(rs.getString(1), rs.getLong(2)), scope.params());
+        // Formats, channels, bit depths and orientations: one scan with a grouping set each.
+        List<ImageSummary.FormatCount> formats = new ArrayList<>();
+        Map<Integer, List<ImageSummary.ValueCount>> values = new HashMap<>();
+        q(catalog, base + " SELECT coalesce(format, 'unknown'), nullif(channels, 0), nullif(bit_depth, 0),"
+                        + " orientation, grouping(format), grouping(channels), grouping(bit_depth), count(*) FROM m"
+                        + " GROUP BY GROUPING SETS ((format), (channels), (bit_depth), (orientation))"
+                        + " ORDER BY 8 DESC, 1, 2, 3, 4", rs -> {
+                    if (rs.getInt(5) == 0) {
+                        formats.add(new ImageSummary.FormatCount(rs.getString(1), rs.getLong(8)));
+                        return null;
+                    }
+                    int which = rs.getInt(6) == 0 ? 2 : rs.getInt(7) == 0 ? 3 : 4;
+                    Object v = rs.getObject(which);
+                    values.computeIfAbsent(which, k -> new ArrayList<>()).add(
+                            new ImageSummary.ValueCount(v == null ? null : ((Number) v).intValue(), rs.getLong(8)));
+                    return null;
+                }, scope.params());
+        // The indexer stores 0 or NULL for "not told" (a header without it, a missing file): both groups come
+        // back with a null value and are summed into one "unknown" entry, listed last.
+        Map<Integer, List<ImageSummary.ValueCount>> merged = new HashMap<>();
+        for (Map.Entry<Integer, List<ImageSummary.ValueCount>> e : values.entrySet()) {
+            Map<Integer, Long> sums = new LinkedHashMap<>();
+            Long unknown = null;
+            for (ImageSummary.ValueCount vc : e.getValue()) {
+                if (vc.value() == null) {
+                    unknown = (unknown == null ? 0 : unknown) + vc.images();
+                } else {
+                    sums.merge(vc.value(), vc.images(), Long::sum);
+                }
+            }
+            List<ImageSummary.ValueCount> list = new ArrayList<>();
+            sums.forEach((k, n) -> list.add(new ImageSummary.ValueCount(k, n)));
+            list.sort(Comparator.comparing(ImageSummary.ValueCount::value));
+            if (unknown != null) {
+                list.add(new ImageSummary.ValueCount(null, unknown));
+            }
+            merged.put(e.getKey(), list);
+        }
         List<ImageSummary.SizeCount> common = q(catalog, base + " SELECT vw, vh, count(*) FROM m"
                         + " WHERE vw IS NOT NULL GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT 20",
                 rs -> new ImageSummary.SizeCount(rs.getInt(1), rs.getInt(2), rs.getLong(3)), scope.params());
@@ -351,7 +523,8 @@ public final class Statistics {
                 Histogram.fromBins("px", 2, hist.getOrDefault(0, Map.of())),
                 Histogram.fromBins("px", 2, hist.getOrDefault(1, Map.of())),
                 Histogram.fromBins("ratio", 4, hist.getOrDefault(2, Map.of())),
-                Histogram.fromBins("bytes", 1, hist.getOrDefault(3, Map.of())), formats, common, distinct);
+                Histogram.fromBins("bytes", 1, hist.getOrDefault(3, Map.of())), formats, common, distinct,
+                merged.getOrDefault(2, List.of()), merged.getOrDefault(3, List.of()), merged.getOrDefault(4, List.of()));
     }
 
     // ------------------------------------------------------------------------------------------- helpers
@@ -375,15 +548,22 @@ public final class Statistics {
 
     /** min, median, mean, max of an expression (four columns). */
     private static String dist(String expr) {
-        return "min(" + expr + "), median(" + expr + "), avg(" + expr + "), max(" + expr + ")";
+        return dist(expr, true);
+    }
+
+    /** As {@link #dist(String)}; the median column is NULL when not {@code exact} (it is filled in later). */
+    private static String dist(String expr, boolean exact) {
+        return "min(" + expr + "), " + (exact ? "median(" + expr + ")" : "NULL::DOUBLE") + ", avg(" + expr
+                + "), max(" + expr + ")";
     }
 
     private static Distribution distribution(ResultSet rs, int column, long count) throws SQLException {
         if (rs.getObject(column) == null) {
             return new Distribution(0, null, null, null, null);
         }
-        return new Distribution(count, rs.getDouble(column), rs.getDouble(column + 1), rs.getDouble(column + 2),
-                rs.getDouble(column + 3));
+        Object median = rs.getObject(column + 1);
+        return new Distribution(count, rs.getDouble(column), median == null ? null : rs.getDouble(column + 1),
+                rs.getDouble(column + 2), rs.getDouble(column + 3));
     }
 
     /** The log-spaced bin index of {@link Histogram} for a positive expression, clamped to [lo, hi]. */

@@ -98,6 +98,20 @@ class HtmlReportTest {
         assertTrue(html.contains("BOX_OUT_OF_BOUNDS"));
         assertTrue(html.contains("data:image/jpeg;base64,"), "a thumbnail of a.jpg, whose box is out of bounds");
         assertTrue(html.contains("no image</div>"), "the missing image has a placeholder");
+        assertTrue(html.contains("a box lies partly or wholly outside its image"), "the kinds say what they mean");
+        // a.jpg and b.jpg: RGB JPEGs of 8 bits without orientation; the missing file was not read
+        assertTrue(html.contains("<h3>Channels, bit depth, EXIF orientation</h3>"));
+        assertTrue(html.contains("<tr><th>channels</th><td>3 (colour)</td><td class=\"n\">2</td></tr>"), "channels");
+        assertTrue(html.contains("<td>8 bits</td><td class=\"n\">2</td>"), "bit depth");
+        assertTrue(html.contains("<td>0 (no tag)</td><td class=\"n\">2</td>"), "orientation");
+        assertTrue(html.contains("<td>unknown</td><td class=\"n\">1</td>"), "the missing image");
+    }
+
+    @Test
+    void everyProblemKindHasAMeaning() {
+        for (loupe.core.model.ProblemKind k : loupe.core.model.ProblemKind.values()) {
+            assertFalse(loupe.core.stats.ProblemKinds.meaning(k.name()).isEmpty(), k.name());
+        }
     }
 
     @Test

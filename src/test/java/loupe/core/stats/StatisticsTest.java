@@ -37,6 +37,10 @@ class StatisticsTest {
      * 14000, 100: 3 small, 2 medium, 1 large.
      */
     private DatasetStats stats(String split, int fewSamples) throws IOException {
+        return stats(split, fewSamples, Statistics.EXACT_MEDIAN_LIMIT);
+    }
+
+    private DatasetStats stats(String split, int fewSamples, long exactMedianLimit) throws IOException {
         CocoFixture coco = new CocoFixture(dataset).categories("car", "tree", "person", "boat");
         int a = coco.image("train", "a.jpg", 100, 100);
         int b = coco.image("train", "b.jpg", 200, 100);
@@ -50,7 +54,7 @@ class StatisticsTest {
         coco.write();
         try (Catalog catalog = Catalog.open(cache.resolve("c.duckdb"))) {
             new Indexer(IndexOptions.defaults().withThreads(2)).index(catalog, dataset, Progress.NONE);
-            return Statistics.compute(catalog, split, 100, fewSamples);
+            return Statistics.compute(catalog, split, 100, fewSamples, exactMedianLimit);
         }
     }
 
@@ -192,5 +196,74 @@ class StatisticsTest {
                 new DatasetStats.KindCount("INFO", "IMAGE_WITHOUT_ANNOTATIONS", 1)), s.problemsByKind());
         assertEquals(2, s.problemCount());
         assertEquals("INVALID_BOX", s.problems().get(0).kind());
+    }
+
+    @Test
+    void binnedMediansAreWithinOneBinOfTheExactOnesAndNothingElseChanges() throws IOException {
+        BoxStats exact = stats(null, 10, Long.MAX_VALUE).boxes();
+        BoxStats binned = stats(null, 10, 0).boxes();
+        // widths 10, 10, 20, 40, 100, 140: exact (20 + 40) / 2 = 30; from the bins each middle value is
+        // placed within its 1/64-octave bin, so the result is within 2^(1/64) - 1 = 1.1% of 30.
+        assertEquals(30.0, binned.width().median(), 30 * 0.011);
+        List<Distribution[]> pairs = List.of(new Distribution[] {exact.width(), binned.width()},
+                new Distribution[] {exact.height(), binned.height()}, new Distribution[] {exact.area(), binned.area()},
+                new Distribution[] {exact.aspect(), binned.aspect()});
+        for (Distribution[] p : pairs) {
+            assertEquals(p[0].median(), p[1].median(), p[0].median() * 0.011);
+            assertEquals(p[0].count(), p[1].count());
+            assertEquals(p[0].min(), p[1].min());
+            assertEquals(p[0].max(), p[1].max());
+            assertEquals(p[0].mean(), p[1].mean(), Math.abs(p[0].mean()) * 1e-12);
+        }
+        for (int i = 0; i < exact.perClass().size(); i++) {
+            BoxStats.ClassBoxes e = exact.perClass().get(i);
+            BoxStats.ClassBoxes b = binned.perClass().get(i);
+            assertEquals(e.medianWidth(), b.medianWidth(), e.medianWidth() * 0.011, e.name());
+            assertEquals(e.medianHeight(), b.medianHeight(), e.medianHeight() * 0.011, e.name());
+            assertEquals(e.medianAspect(), b.medianAspect(), e.medianAspect() * 0.011, e.name());
+            assertEquals(e.widthHistogram(), b.widthHistogram());
+            assertEquals(e.boxes(), b.boxes());
+        }
+        assertEquals(List.of(exact.boxes(), exact.invalid(), exact.small(), exact.medium(), exact.large(),
+                exact.touchingBorder()), List.of(binned.boxes(), binned.invalid(), binned.small(), binned.medium(),
+                binned.large(), binned.touchingBorder()));
+        assertEquals(exact.widthHistogram(), binned.widthHistogram());
+        assertEquals(exact.areaHistogram(), binned.areaHistogram());
+        assertEquals(exact.aspectHistogram(), binned.aspectHistogram());
+        assertEquals(exact.heatmap(), binned.heatmap());
+        assertEquals(exact.boxesPerImage(), binned.boxesPerImage());
+    }
+
+    @Test
+    void binnedMedianOfOneRepeatedValueStaysWithinItsBin() {
+        // 5 values of 55 px: fine bin floor(64 log2 55) = 370; the median is rank 3 of 5.
+        int k = (int) Math.floor(64 * Math.log(55) / Math.log(2));
+        Double m = Statistics.binnedMedian(List.of(new long[] {k, 5, 5, 5}));
+        assertEquals(55.0, m, 55 * 0.011);
+    }
+
+    @Test
+    void channelsBitDepthsAndOrientationsAreCountedPerValue() throws IOException {
+        CocoFixture coco = new CocoFixture(dataset).categories("car");
+        int a = coco.image("train", "a.jpg", 20, 20);
+        coco.image("train", "b.jpg", 20, 20);
+        coco.image("train", "g.png", 20, 20);
+        coco.missingImage("train", "gone.jpg", 20, 20);
+        coco.box(a, 1, 1, 1, 5, 5).write();
+        // g.png: 16-bit greyscale, one channel
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(20, 20,
+                java.awt.image.BufferedImage.TYPE_USHORT_GRAY), "png", dataset.resolve("images/train/g.png").toFile());
+        ImageSummary i;
+        try (Catalog catalog = Catalog.open(cache.resolve("c.duckdb"))) {
+            new Indexer(IndexOptions.defaults().withThreads(2)).index(catalog, dataset, Progress.NONE);
+            i = Statistics.compute(catalog, null, 100).imagesSummary();
+        }
+        assertEquals(List.of(new ImageSummary.ValueCount(1, 1), new ImageSummary.ValueCount(3, 2),
+                new ImageSummary.ValueCount(null, 1)), i.channels());
+        assertEquals(List.of(new ImageSummary.ValueCount(8, 2), new ImageSummary.ValueCount(16, 1),
+                new ImageSummary.ValueCount(null, 1)), i.bitDepths());
+        // JPEG and PNG written by ImageIO carry no orientation tag (0); the missing file was not read.
+        assertEquals(List.of(new ImageSummary.ValueCount(0, 3), new ImageSummary.ValueCount(null, 1)),
+                i.orientations());
     }
 }
