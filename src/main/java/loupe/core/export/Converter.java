@@ -75,6 +75,8 @@ public final class Converter {
             if (options.classMap() != null) {
                 dataset = options.classMap().apply(dataset, report);
             }
+            // Targets that cannot hold COCO RLE masks get them as traced polygons (reported).
+            dataset = loupe.core.formats.MaskPolygons.forTarget(to, dataset, report);
             writer.write(dataset, new WriteTarget(atomic.temp(), src, options.images(), report, progress));
             progress.checkCancelled();
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
