@@ -23,20 +23,32 @@ public final class MaskPolygons implements DatasetSource {
 
     private final DatasetSource source;
     private final ConversionReport report;
+    private final boolean countMasks;
 
-    private MaskPolygons(DatasetSource source, ConversionReport report) {
+    private MaskPolygons(DatasetSource source, ConversionReport report, boolean countMasks) {
         this.source = source;
         this.report = report;
+        this.countMasks = countMasks;
     }
 
-    /** Wraps {@code source} (once: an already wrapped source is returned as is). */
+    /**
+     * Wraps {@code source} (once: an already wrapped source is returned as is). {@link #shapeCounts} is the
+     * source's own: masks are not counted as polygons, because counting them takes a pass over the source and
+     * a source may not bear a second pass (a class map reports its drops per pass, a chip source cuts images).
+     * Writers call this on whatever they are given; it does nothing to a source whose masks were traced.
+     */
     public static DatasetSource wrap(DatasetSource source, ConversionReport report) {
-        return source instanceof MaskPolygons ? source : new MaskPolygons(source, report);
+        return source instanceof MaskPolygons ? source : new MaskPolygons(source, report, false);
     }
 
-    /** The source a writer of {@code target} should get: as is for COCO, which holds RLE; else {@link #wrap}. */
+    /**
+     * The source a writer of {@code target} should get: as is for COCO, which holds RLE; else wrapped, with
+     * masks counted as polygons in {@link #shapeCounts}. {@code source} must bear a second pass (a catalog or
+     * an in-memory source): wrap it before anything that reports per pass, such as a class map.
+     */
     public static DatasetSource forTarget(DatasetFormat target, DatasetSource source, ConversionReport report) {
-        return target instanceof CocoFormat ? source : wrap(source, report);
+        return target instanceof CocoFormat || source instanceof MaskPolygons ? source
+                : new MaskPolygons(source, report, true);
     }
 
     @Override
@@ -55,14 +67,15 @@ public final class MaskPolygons implements DatasetSource {
     }
 
     /**
-     * The source's counts, with boxed masks counted as having polygons. Only when some box has no polygon is
+     * The source's counts; from {@link #forTarget}, with boxed masks counted as having polygons: only when some
+     * box has no polygon is
      * the source visited, and the visit stops at the first box with neither polygon nor mask (the answer
      * "not every box has a shape" is then settled and the source's counts say so already).
      */
     @Override
     public ShapeCounts shapeCounts() throws IOException {
         ShapeCounts base = source.shapeCounts();
-        if (base.withBox() == 0 || base.withBoxAndPolygons() == base.withBox()) {
+        if (!countMasks || base.withBox() == 0 || base.withBoxAndPolygons() == base.withBox()) {
             return base;
         }
         long[] masks = {0};
