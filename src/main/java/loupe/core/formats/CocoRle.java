@@ -164,18 +164,35 @@ public record CocoRle(int height, int width, long[] counts) {
      * {@code (y - box.y) * box.width + (x - box.x)}, 1 for set pixels. Only the box is expanded.
      */
     public byte[] decode(BoundingBox box) {
+        return decode(box, 0);
+    }
+
+    /**
+     * As {@link #decode(BoundingBox)} with a border of {@code pad} unset pixels on every side (rows of
+     * {@code box.width + 2 * pad}), so a tracer needs no copy of its own.
+     */
+    byte[] decode(BoundingBox box, int pad) {
         int bx = (int) box.x(), by = (int) box.y(), bw = (int) box.width(), bh = (int) box.height();
-        byte[] pixels = new byte[Math.multiplyExact(bw, bh)];
+        int stride = bw + 2 * pad;
+        byte[] pixels = new byte[Math.multiplyExact(stride, bh + 2 * pad)];
         long start = 0;
         for (int i = 0; i < counts.length; i++) {
             long end = start + counts[i];
             if (i % 2 == 1) {
-                for (long idx = start; idx < end; idx++) {
-                    int x = (int) (idx / height) - bx;
-                    int y = (int) (idx % height) - by;
-                    if (x >= 0 && x < bw && y >= 0 && y < bh) {
-                        pixels[y * bw + x] = 1;
+                // One column segment at a time: a run covers whole columns between its ends.
+                for (long idx = start; idx < end; ) {
+                    long column = idx / height;
+                    long columnEnd = Math.min(end, (column + 1) * height);
+                    int x = (int) column - bx;
+                    if (x >= 0 && x < bw) {
+                        for (long j = idx; j < columnEnd; j++) {
+                            int y = (int) (j - column * height) - by;
+                            if (y >= 0 && y < bh) {
+                                pixels[(y + pad) * stride + x + pad] = 1;
+                            }
+                        }
                     }
+                    idx = columnEnd;
                 }
             }
             start = end;

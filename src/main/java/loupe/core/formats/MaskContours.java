@@ -38,7 +38,7 @@ public final class MaskContours {
         if (bw == 0 || bh == 0) {
             return new Result(List.of(), 0);
         }
-        return trace(rle.decode(box), bw, bh, box.x(), box.y());
+        return tracePadded(rle.decode(box, 1), bw, bh, box.x(), box.y());
     }
 
     /**
@@ -47,8 +47,8 @@ public final class MaskContours {
      */
     public static Result trace(byte[] mask, int width, int height, double offsetX, double offsetY) {
         // Padded by one pixel on every side so the walk never needs bounds checks.
-        int pw = width + 2, ph = height + 2;
-        byte[] m = new byte[pw * ph];
+        int pw = width + 2;
+        byte[] m = new byte[pw * (height + 2)];
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
                 if (mask[y * width + x] != 0) {
@@ -56,6 +56,12 @@ public final class MaskContours {
                 }
             }
         }
+        return tracePadded(m, width, height, offsetX, offsetY);
+    }
+
+    /** Traces a mask already padded by one unset pixel on every side, values 0 and 1; it is overwritten. */
+    private static Result tracePadded(byte[] m, int width, int height, double offsetX, double offsetY) {
+        int pw = width + 2, ph = height + 2;
         List<Polygon> polygons = new ArrayList<>();
         List<Double> areas = new ArrayList<>();
         int[] stack = new int[64];
