@@ -33,7 +33,9 @@ public final class ConvertCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--to", required = true, paramLabel = "FORMAT", completionCandidates = WritableIds.class,
-            description = "Target format: ${COMPLETION-CANDIDATES}.")
+            description = "Target format: ${COMPLETION-CANDIDATES}. yolo-obb writes YOLO oriented boxes"
+                    + " (4-point polygons as they are, other polygons as their minimum-area rotated rectangle)."
+                    + " COCO RLE masks stay masks in coco and become traced polygons elsewhere (reported).")
     String to;
 
     /** The writable format ids, for the help text. */

@@ -72,6 +72,9 @@ public final class Converter {
         try (AtomicOutput atomic = AtomicOutput.create(out, options.overwrite())) {
             progress.update("writing", 0, indexed.images());
             loupe.core.formats.DatasetSource dataset = new CatalogSource(catalog);
+            // Targets that cannot hold COCO RLE masks get them as traced polygons (reported). Wrapped before
+            // the class map, whose drops would be reported twice by the mask-counting pass.
+            dataset = loupe.core.formats.MaskPolygons.forTarget(to, dataset, report);
             if (options.classMap() != null) {
                 dataset = options.classMap().apply(dataset, report);
             }

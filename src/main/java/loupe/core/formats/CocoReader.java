@@ -38,10 +38,11 @@ import loupe.core.model.ProblemKind;
  * <p>Per file it emits the {@code categories} (class id = COCO category id, gaps kept), the {@code images}
  * (split from the file name, declared width/height) and the {@code annotations}: {@code bbox} as is (COCO
  * boxes are already {@code [x, y, width, height]} in pixels), polygons from a list-of-lists
- * {@code segmentation} (an RLE segmentation is not decoded: the box is kept and attribute
- * {@code segmentation=rle} is set), {@code iscrowd} as crowd, and the other scalar fields ({@code id},
+ * {@code segmentation}, an RLE {@code segmentation} (compressed or uncompressed counts) as its runs in the
+ * attributes {@link CocoRle#ATTRIBUTE} and {@link CocoRle#SOURCE_FORM} (see {@link CocoRle}; the mask is never
+ * expanded, a malformed RLE is a problem and the mask is dropped), {@code iscrowd} as crowd, and the other scalar fields ({@code id},
  * {@code area}, {@code score}, ...) and the scalars of a nested {@code attributes} object as string attributes.
- * An annotation without {@code bbox} gets the bounds of its polygons, or none at all (an image-level label, as
+ * An annotation without {@code bbox} gets the bounds of its polygons or of its mask, or none at all (an image-level label, as
  * in datumaro's {@code labels_*.json}). Caption and panoptic records are skipped.
  *
  * <p>Bad input becomes problems, never exceptions: malformed JSON (with line and column; everything before
@@ -359,7 +360,7 @@ final class CocoReader implements DatasetReader {
             String badBbox = null;
             List<Polygon> polygons = List.of();
             boolean hasSegmentation = false;
-            boolean rle = false;
+            Mask mask = null;
             boolean crowd = false;
             boolean notDetection = false;
             Map<String, String> attributes = new HashMap<>();
@@ -385,12 +386,11 @@ final class CocoReader implements DatasetReader {
                     case "segmentation" -> {
                         hasSegmentation = value != JsonToken.VALUE_NULL;
                         if (value == JsonToken.START_OBJECT) {
-                            rle = true;
-                            p.skipChildren();
+                            mask = readRle(p, at + "/segmentation");
                         } else if (value == JsonToken.START_ARRAY) {
                             SegmentationResult s = readPolygons(p, at);
                             polygons = s.polygons;
-                            rle = s.rle;
+                            mask = s.mask;
                         } else if (value != JsonToken.VALUE_NULL) {
                             problem(ProblemKind.MALFORMED_ANNOTATION, at + "/segmentation",
                                     "segmentation is " + JsonValues.describe(value, p)
@@ -451,6 +451,8 @@ final class CocoReader implements DatasetReader {
                 box = new BoundingBox(bbox[0], bbox[1], bbox[2], bbox[3]);
             } else if (!polygons.isEmpty()) {
                 box = bounds(polygons);
+            } else if (mask != null) {
+                box = mask.rle.bounds();
             }
             if (badBbox != null) {
                 problem(ProblemKind.MALFORMED_ANNOTATION, at + "/bbox", "bbox is " + badBbox
@@ -461,8 +463,10 @@ final class CocoReader implements DatasetReader {
                     return;
                 }
             }
-            if (rle) {
-                attributes.put("segmentation", "rle");
+            if (mask != null) {
+                attributes.put(CocoRle.SOURCE_FORM, mask.uncompressed ? CocoRle.UNCOMPRESSED : CocoRle.COMPRESSED);
+                attributes.put(CocoRle.ATTRIBUTE, CocoRle.toAttribute(mask.rle.height(), mask.rle.width(),
+                        mask.compressed));
             }
             Map<String, String> all = attributes;
             if (!nested.isEmpty()) {
@@ -505,7 +509,80 @@ final class CocoReader implements DatasetReader {
             return null;
         }
 
-        private record SegmentationResult(List<Polygon> polygons, boolean rle) {
+        private record SegmentationResult(List<Polygon> polygons, Mask mask) {
+        }
+
+        /** A decoded RLE segmentation and its compressed counts text (the source's own when it was a string). */
+        private record Mask(CocoRle rle, String compressed, boolean uncompressed) {
+        }
+
+        /**
+         * Reads an RLE object {@code {"size": [h, w], "counts": "..." or [n, ...]}}; null (with a problem) when
+         * it is not one. Only the runs are kept, the mask is never expanded.
+         */
+        private Mask readRle(JsonParser p, String pointer) throws IOException {
+            long[] size = null;
+            String text = null;
+            long[] counts = null;
+            String bad = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (field.equals("size") && value == JsonToken.START_ARRAY) {
+                    size = readLongs(p);
+                    if (size == null || size.length != 2) {
+                        bad = "size is not two integers [height, width]";
+                    }
+                } else if (field.equals("counts") && value == JsonToken.VALUE_STRING) {
+                    text = p.getText();
+                } else if (field.equals("counts") && value == JsonToken.START_ARRAY) {
+                    counts = readLongs(p);
+                    if (counts == null) {
+                        bad = "counts is not a list of integers";
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (bad == null && (size == null || (text == null && counts == null))) {
+                bad = "it needs \"size\": [height, width] and \"counts\" (a string or a list of integers)";
+            }
+            if (bad == null && (size[0] != (int) size[0] || size[1] != (int) size[1])) {
+                bad = "size [" + size[0] + ", " + size[1] + "] is too large";
+            }
+            if (bad == null) {
+                try {
+                    int h = (int) size[0], w = (int) size[1];
+                    if (text != null) {
+                        return new Mask(CocoRle.fromString(h, w, text), text, false);
+                    }
+                    CocoRle rle = new CocoRle(h, w, counts);
+                    return new Mask(rle, rle.toCompressedString(), true);
+                } catch (IllegalArgumentException e) {
+                    bad = e.getMessage();
+                }
+            }
+            problem(ProblemKind.MALFORMED_ANNOTATION, pointer, "RLE segmentation is malformed: " + bad
+                    + "; the mask is dropped (the bbox is kept when there is one)");
+            return null;
+        }
+
+        /** Reads an array of integers up to its closing bracket; null when something else was in it. */
+        private long[] readLongs(JsonParser p) throws IOException {
+            numbers.clear();
+            boolean ok = readNumbers(p);
+            if (!ok) {
+                return null;
+            }
+            long[] result = new long[numbers.size];
+            for (int i = 0; i < numbers.size; i++) {
+                double v = numbers.values[i];
+                if (v != Math.rint(v) || Math.abs(v) > 1e15) {
+                    return null;
+                }
+                result[i] = (long) v;
+            }
+            return result;
         }
 
         /**
@@ -514,14 +591,14 @@ final class CocoReader implements DatasetReader {
          */
         private SegmentationResult readPolygons(JsonParser p, String pointer) throws IOException {
             List<Polygon> polygons = new ArrayList<>(1);
-            boolean rle = false;
+            Mask mask = null;
             JsonToken t = p.nextToken();
             if (t != null && t.isNumeric()) {
                 numbers.clear();
                 numbers.add(p.getDoubleValue());
                 boolean ok = readNumbers(p);
                 addPolygon(polygons, ok, 0, pointer);
-                return new SegmentationResult(polygons, false);
+                return new SegmentationResult(polygons, null);
             }
             int polygonIndex = 0;
             for (; t != JsonToken.END_ARRAY && t != null; t = p.nextToken(), polygonIndex++) {
@@ -530,15 +607,21 @@ final class CocoReader implements DatasetReader {
                     boolean ok = readNumbers(p);
                     addPolygon(polygons, ok, polygonIndex, pointer);
                 } else if (t == JsonToken.START_OBJECT) {
-                    rle = true;
-                    p.skipChildren();
+                    // NOTE: an RLE inside the list (some exporters wrap it); the first one is the mask.
+                    Mask m = readRle(p, pointer + "/segmentation/" + polygonIndex);
+                    if (mask == null) {
+                        mask = m;
+                    } else if (m != null) {
+                        problem(ProblemKind.MALFORMED_ANNOTATION, pointer + "/segmentation/" + polygonIndex,
+                                "a second RLE mask in one segmentation; only the first is kept");
+                    }
                 } else {
                     problem(ProblemKind.MALFORMED_ANNOTATION, pointer + "/segmentation/" + polygonIndex,
                             "expected a polygon [x0, y0, x1, y1, ...], found " + JsonValues.describe(t, p));
                     p.skipChildren();
                 }
             }
-            return new SegmentationResult(polygons, rle);
+            return new SegmentationResult(polygons, mask);
         }
 
         /** Reads numbers into {@link #numbers} up to the closing bracket; false if something else was there. */

@@ -34,7 +34,9 @@ import loupe.core.model.Polygon;
  * {@code annotations}: {@code id}, {@code image_id}, {@code category_id}, {@code bbox} {@code [x, y, w, h]}
  * in pixels as in the model, {@code area} (the source's {@code area} attribute when it is a number, else
  * the polygons' area, else {@code w * h}), {@code iscrowd} 0/1, {@code segmentation} (the polygons as flat
- * lists; {@code []} when there are none) and, when the annotation has other attributes, an
+ * lists; {@code []} when there are none; an RLE mask carried as {@link CocoRle#ATTRIBUTE} is written back as
+ * RLE in the source's form, compressed counts byte-identical, and gives the {@code area} when the source had
+ * none) and, when the annotation has other attributes, an
  * {@code attributes} object (CVAT's COCO flavour; numbers and booleans are written as such, everything
  * else as strings), which {@link CocoReader} reads back as attributes.
  *
@@ -44,8 +46,7 @@ import loupe.core.model.Polygon;
  * way. Image ids are 1..M and annotation ids 1..N per file, in write order (images in path order).
  *
  * <p><b>Losses</b> (reported per kind): image-level labels (COCO instances needs a box: skipped),
- * annotations of classes not in the class list (skipped), RLE masks (read as box + {@code segmentation=rle};
- * written as the box only), source annotation ids that differ from the written ones, polygons with fewer
+ * annotations of classes not in the class list (skipped), source annotation ids that differ from the written ones, polygons with fewer
  * than 3 points (dropped from the segmentation), non-finite coordinates (skipped), images of unknown size
  * (written with width and height 0).
  *
@@ -225,10 +226,14 @@ final class CocoWriter implements DatasetWriter {
             if (sourceId != null && !sourceId.equals(Long.toString(id))) {
                 report.loss("annotation id", "renumbered: COCO ids are written 1..N per file in write order");
             }
-            String segmentation = attributes.remove("segmentation");
-            if ("rle".equals(segmentation)) {
-                report.loss("RLE mask", "written as its box only (Loupe keeps no RLE masks)");
-            } else if (segmentation != null) {
+            String segmentation = attributes.remove(CocoRle.SOURCE_FORM);
+            boolean rleForm = CocoRle.COMPRESSED.equals(segmentation) || CocoRle.UNCOMPRESSED.equals(segmentation);
+            String rleText = attributes.remove(CocoRle.ATTRIBUTE);
+            CocoRle rle = rleText == null ? null : readRle(rleText, report);
+            if (rleText == null && rleForm) {
+                report.loss("RLE mask", "written as its box only (the mask's runs were not carried)");
+            }
+            if (segmentation != null && !rleForm && rleText == null) {
                 report.loss("attribute 'segmentation'", "dropped: COCO's segmentation field holds the polygons");
             }
             String crowdText = attributes.remove("iscrowd");
@@ -258,20 +263,31 @@ final class CocoWriter implements DatasetWriter {
             number(annotations, box.width());
             number(annotations, box.height());
             annotations.writeEndArray();
+            if (rle != null && !polygons.isEmpty()) {
+                report.loss("polygon beside an RLE mask", "dropped: a COCO segmentation is a mask or polygons");
+            }
             annotations.writeFieldName("area");
-            area(areaText, polygons, box, report);
+            if (rle != null && areaText == null) {
+                annotations.writeNumber(rle.area());
+            } else {
+                area(areaText, polygons, box, report);
+            }
             annotations.writeNumberField("iscrowd", a.crowd() ? 1 : 0);
             // NOTE: an empty list rather than no key: CVAT and datumaro write [] for box-only objects, and
             // tools that index ann["segmentation"] directly (older Detectron2, pycocotools' showAnns) need the key.
-            annotations.writeArrayFieldStart("segmentation");
-            for (Polygon polygon : polygons) {
-                annotations.writeStartArray();
-                for (double v : polygon.points()) {
-                    number(annotations, v);
+            if (rle != null) {
+                rle(rle, CocoRle.compressedText(rleText), CocoRle.UNCOMPRESSED.equals(segmentation));
+            } else {
+                annotations.writeArrayFieldStart("segmentation");
+                for (Polygon polygon : polygons) {
+                    annotations.writeStartArray();
+                    for (double v : polygon.points()) {
+                        number(annotations, v);
+                    }
+                    annotations.writeEndArray();
                 }
                 annotations.writeEndArray();
             }
-            annotations.writeEndArray();
             if (!attributes.isEmpty()) {
                 annotations.writeObjectFieldStart("attributes");
                 for (Map.Entry<String, String> e : attributes.entrySet()) {
@@ -281,6 +297,37 @@ final class CocoWriter implements DatasetWriter {
                 annotations.writeEndObject();
             }
             annotations.writeEndObject();
+        }
+
+        /**
+         * An RLE segmentation: {@code counts} as the source wrote them (the compressed text byte for byte, or
+         * the list of run lengths), then {@code size}, the order pycocotools and the COCO files use.
+         */
+        private void rle(CocoRle rle, String compressed, boolean uncompressed) throws IOException {
+            annotations.writeObjectFieldStart("segmentation");
+            if (uncompressed) {
+                annotations.writeArrayFieldStart("counts");
+                for (long c : rle.counts()) {
+                    annotations.writeNumber(c);
+                }
+                annotations.writeEndArray();
+            } else {
+                annotations.writeStringField("counts", compressed);
+            }
+            annotations.writeArrayFieldStart("size");
+            annotations.writeNumber(rle.height());
+            annotations.writeNumber(rle.width());
+            annotations.writeEndArray();
+            annotations.writeEndObject();
+        }
+
+        private static CocoRle readRle(String text, ConversionReport report) {
+            try {
+                return CocoRle.fromAttribute(text);
+            } catch (IllegalArgumentException e) {
+                report.loss("RLE mask unreadable", "written as its box only: " + e.getMessage());
+                return null;
+            }
         }
 
         /** The source's area when it is a number (written as it was), else the polygons' area, else w * h. */

@@ -71,6 +71,14 @@ public final class ConversionReport {
                 (a, b) -> new Loss(a.kind(), a.whatWasDone(), a.count() + 1));
     }
 
+    /** Counts {@code count} occurrences of a loss at once (holes of one mask, say). */
+    public synchronized void loss(String kind, String whatWasDone, long count) {
+        if (count > 0) {
+            losses.merge(kind, new Loss(kind, whatWasDone, count),
+                    (x, y) -> new Loss(x.kind(), x.whatWasDone(), x.count() + y.count()));
+        }
+    }
+
     /** Records how a class id was written; {@code remapped} when any id differs from the source's. */
     public synchronized void mapping(int sourceId, String name, int targetId) {
         mappings.add(new ClassMapping(sourceId, name, targetId));

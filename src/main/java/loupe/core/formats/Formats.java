@@ -14,6 +14,7 @@ public final class Formats {
     private static final List<DatasetFormat> ALL = List.of(
             new CocoFormat(),
             new YoloFormat(),
+            new YoloObbFormat(),
             new VocFormat(),
             new CvatFormat(),
             new LabelMeFormat(),

@@ -27,13 +27,31 @@ import loupe.core.model.ClassLabel;
  * are kept; otherwise they are mapped in the order of the source id, and the report lists the mapping.
  * What YOLO detection cannot hold is reported per kind: polygons (kept as their box), crowd flags,
  * attributes (per key), image-level labels, boxes outside the image (clipped), boxes of images whose size is
- * unknown (skipped).
+ * unknown (skipped). COCO RLE masks arrive as traced polygons ({@link MaskPolygons}, reported).
+ *
+ * <p>Oriented boxes: the format id {@code yolo-obb} ({@link YoloObbFormat}) writes every object as an
+ * Ultralytics OBB line {@code class x1 y1 x2 y2 x3 y3 x4 y4}: a 4-point polygon (an OBB as read) as is,
+ * other polygons as their minimum-area rotated rectangle ({@link RotatedRects}), plain boxes axis-aligned;
+ * each reported per kind.
  */
 final class YoloWriter implements DatasetWriter {
+
+    /** Write oriented-box lines ({@code class x1 y1 ... x4 y4}) instead of choosing detection or segmentation. */
+    private final boolean obb;
+
+    YoloWriter() {
+        this(false);
+    }
+
+    YoloWriter(boolean obb) {
+        this.obb = obb;
+    }
 
     @Override
     public void write(DatasetSource source, WriteTarget target) throws IOException {
         ConversionReport report = target.report();
+        // COCO RLE masks become traced polygons (reported); a no-op when the caller already did it.
+        source = MaskPolygons.wrap(source, report);
         List<ClassLabel> classes = source.classes();
         Map<Integer, Integer> ids = new HashMap<>();
         boolean contiguous = true;
@@ -47,8 +65,12 @@ final class YoloWriter implements DatasetWriter {
             report.mapping(c.id(), c.name(), written);
             report.className(c.id(), c.name());
         }
-        DatasetSource.ShapeCounts shapes = source.shapeCounts();
-        boolean segment = shapes.withBoxAndPolygons() > 0 && shapes.withBoxAndPolygons() == shapes.withBox();
+        DatasetSource.ShapeCounts shapes = obb ? null : source.shapeCounts();
+        boolean segment = !obb && shapes.withBoxAndPolygons() > 0
+                && shapes.withBoxAndPolygons() == shapes.withBox();
+        if (obb) {
+            report.note("written as YOLO OBB lines (class x1 y1 x2 y2 x3 y3 x4 y4)");
+        }
         if (segment) {
             report.note("every object has a polygon: written as YOLO segmentation lines");
         }
@@ -83,6 +105,18 @@ final class YoloWriter implements DatasetWriter {
                     }
                     if (image.width() <= 0 || image.height() <= 0) {
                         report.loss("image size unknown", "box skipped: YOLO coordinates are fractions of the size");
+                        continue;
+                    }
+                    if (obb) {
+                        line.setLength(0);
+                        line.append(id);
+                        if (!pointsLine(line, obbCorners(a, report), image.width(), image.height(), report)) {
+                            report.loss("box outside the image", "skipped: nothing of it lies inside the image");
+                            continue;
+                        }
+                        out.append(line.append('\n'));
+                        lossesOtherThanShape(a, report);
+                        report.annotationOut(a.classId());
                         continue;
                     }
                     if (segment) {
@@ -152,6 +186,43 @@ final class YoloWriter implements DatasetWriter {
         if (best == null || best.length < 6) {
             return false;
         }
+        return pointsLine(line, best, width, height, report);
+    }
+
+    /**
+     * The four corners of an object's oriented box: its polygon when it is exactly one of 4 points (an OBB
+     * as read), else the minimum-area rotated rectangle around its polygons, else its axis-aligned box.
+     */
+    static double[] obbCorners(Annotation a, ConversionReport report) {
+        List<loupe.core.model.Polygon> polygons = a.polygons();
+        if (polygons.size() == 1 && polygons.get(0).size() == 4) {
+            return polygons.get(0).points();
+        }
+        if (!polygons.isEmpty()) {
+            int n = 0;
+            for (var p : polygons) {
+                n += p.points().length;
+            }
+            double[] all = new double[n];
+            int at = 0;
+            for (var p : polygons) {
+                System.arraycopy(p.points(), 0, all, at, p.points().length);
+                at += p.points().length;
+            }
+            double[] rect = RotatedRects.minAreaRect(all);
+            if (rect != null) {
+                report.loss("polygon as OBB", "written as its minimum-area rotated rectangle (YOLO OBB has 4 corners)");
+                return rect;
+            }
+        }
+        BoundingBox b = a.box();
+        report.loss("box as OBB", "written as an axis-aligned oriented box (the object has no polygon)");
+        return new double[] {b.x(), b.y(), b.maxX(), b.y(), b.maxX(), b.maxY(), b.x(), b.maxY()};
+    }
+
+    /** Appends points normalised and clipped to [0, 1]; false when they lie wholly outside the image. */
+    private static boolean pointsLine(StringBuilder line, double[] best, int width, int height,
+                                      ConversionReport report) {
         boolean clipped = false;
         boolean inside = false;
         for (int i = 0; i < best.length; i += 2) {

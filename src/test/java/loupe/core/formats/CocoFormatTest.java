@@ -98,9 +98,12 @@ class CocoFormatTest {
         assertEquals("2.0", polygon.attributes().get("area"));
 
         Annotation rle = only(annotations, a -> a.imagePath().equals(val) && a.classId() == 2);
-        assertEquals(new BoundingBox(0, 0, 1, 9), rle.box());
+        assertEquals(new BoundingBox(0, 0, 1, 9), rle.box(), "the file's bbox is kept as written");
         assertTrue(rle.crowd());
-        assertEquals("rle", rle.attributes().get("segmentation"));
+        // {"counts": [0, 20, 30], "size": [10, 5]}: uncompressed counts, carried compressed ("0d0n0", see
+        // CocoRleTest for the hand derivation) with the source's form.
+        assertEquals("rle-uncompressed", rle.attributes().get("segmentation"));
+        assertEquals("10 5 0d0n0", rle.attributes().get("rle"));
         assertEquals(List.of(), rle.polygons());
     }
 
@@ -123,7 +126,7 @@ class CocoFormatTest {
         assertEquals(List.of(), sink.problems());
         assertEquals(2, sink.annotations().size());
         assertTrue(sink.annotations().stream()
-                .allMatch(a -> a.crowd() && "rle".equals(a.attributes().get("segmentation"))));
+                .allMatch(a -> a.crowd() && "rle-uncompressed".equals(a.attributes().get("segmentation"))));
         Annotation train = only(sink.annotations(), a -> a.imagePath().equals("images/train/a.jpg"));
         assertEquals(new BoundingBox(2, 0, 4, 4), train.box());
     }
@@ -233,7 +236,7 @@ class CocoFormatTest {
                    {"id": 10, "image_id": 1, "category_id": 3, "bbox": [1.5, 2, 10, 12.25], "area": 99, "score": 0.5,
                     "segmentation": [[1, 2, 11, 2, 11, 14], [20, 20, 25, 20, 25, 25]], "iscrowd": 0},
                    {"id": 11, "image_id": 2, "category_id": 7, "bbox": [0, 0, 20, 10],
-                    "segmentation": {"size": [10, 20], "counts": "abc"}, "iscrowd": 1},
+                    "segmentation": {"size": [10, 20], "counts": "n5:"}, "iscrowd": 1},
                    {"id": 12, "image_id": 2, "category_id": 7, "segmentation": [[2, 3, 8, 3, 8, 9, 2, 9]]},
                    {"id": 13, "image_id": 1, "category_id": 3, "bbox": [0, 0, 0, 0], "segmentation": [1, 1, 4, 1, 4, 4]}
                  ]}""");
@@ -258,6 +261,9 @@ class CocoFormatTest {
         assertTrue(crowd.crowd());
         assertEquals(new BoundingBox(0, 0, 20, 10), crowd.box());
         assertEquals("rle", crowd.attributes().get("segmentation"));
+        // "n5:" is the runs 190, 10 (n = 30 + 0x20 with 5 more to come: 30 + 5 * 32 = 190; ':' = 10): the last
+        // column of the 20 x 10 image.
+        assertEquals("10 20 n5:", crowd.attributes().get("rle"));
 
         // No bbox: the bounds of the polygon stand in.
         assertEquals(new BoundingBox(2, 3, 6, 6), byId.get("12").box());
