@@ -38,6 +38,37 @@ public final class Catalog implements AutoCloseable {
 
     static final int SCHEMA_VERSION = 3;
 
+    /**
+     * Per-image label summary, derived from annotations and classes in {@link #commit}: exactly one row per row of
+     * {@code images}, in the same (path) order, so readers can pair the two with a {@code POSITIONAL JOIN}
+     * instead of grouping millions of annotations (the manifest does; see ManifestWriter). Lists are by class
+     * id; a name is null for an id the dataset does not define; the {@code *_json} columns hold the same lists
+     * as compact JSON text, because JSON-encoding them at read time cost more than the rest of a manifest.
+     */
+    private static final String IMAGE_LABELS_SCHEMA = "CREATE TABLE IF NOT EXISTS image_labels(path VARCHAR,"
+            + " annotation_count BIGINT, box_count BIGINT, class_ids INTEGER[], class_names VARCHAR[],"
+            + " labels STRUCT(id INTEGER, name VARCHAR, count BIGINT, boxes BIGINT)[], class_ids_json VARCHAR,"
+            + " class_names_json VARCHAR, labels_json VARCHAR)";
+
+    /** Rebuilds {@code image_labels} from images, annotations and classes (see {@link #IMAGE_LABELS_SCHEMA}). */
+    // One list per image sorted afterwards: ordered aggregates (list(... ORDER BY id)) were twice as slow.
+    private static final String IMAGE_LABELS_SQL = "CREATE OR REPLACE TABLE image_labels AS"
+            + " WITH pc AS (SELECT image_path AS path, class_id AS id, count(*) AS count, count(x) AS boxes"
+            + "   FROM annotations GROUP BY ALL),"
+            + " per AS (SELECT pc.path, sum(pc.count)::BIGINT AS annotation_count, sum(pc.boxes)::BIGINT AS box_count,"
+            + "   list_sort(list({'id': pc.id, 'name': c.name, 'count': pc.count, 'boxes': pc.boxes})) AS labels"
+            + "   FROM pc LEFT JOIN classes c ON c.id = pc.id GROUP BY pc.path),"
+            + " l AS (SELECT i.path, coalesce(p.annotation_count, 0)::BIGINT AS annotation_count,"
+            + "   coalesce(p.box_count, 0)::BIGINT AS box_count,"
+            + "   coalesce(list_transform(p.labels, s -> s.id), []::INTEGER[]) AS class_ids,"
+            + "   coalesce(list_transform(p.labels, s -> s.name), []::VARCHAR[]) AS class_names,"
+            + "   coalesce(p.labels, []::STRUCT(id INTEGER, name VARCHAR, count BIGINT, boxes BIGINT)[]) AS labels"
+            + "   FROM images i LEFT JOIN per p ON p.path = i.path)"
+            + " SELECT path, annotation_count, box_count, class_ids, class_names, labels,"
+            + "   to_json(class_ids)::VARCHAR AS class_ids_json, to_json(class_names)::VARCHAR AS class_names_json,"
+            + "   to_json(labels)::VARCHAR AS labels_json"
+            + " FROM l ORDER BY path";
+
     private static final String[] SCHEMA = {
         "CREATE TABLE IF NOT EXISTS meta(key VARCHAR PRIMARY KEY, value VARCHAR)",
         "CREATE TABLE IF NOT EXISTS files(path VARCHAR, size BIGINT, mtime BIGINT)",
@@ -56,6 +87,7 @@ public final class Catalog implements AutoCloseable {
                 + " height INTEGER, format VARCHAR, present BOOLEAN, decl_width INTEGER, decl_height INTEGER,"
                 + " channels INTEGER, bit_depth INTEGER, orientation INTEGER)",
         "CREATE TABLE IF NOT EXISTS classes(id INTEGER, name VARCHAR)",
+        IMAGE_LABELS_SCHEMA,
         "CREATE TABLE IF NOT EXISTS problems(severity VARCHAR, kind VARCHAR, path VARCHAR, location VARCHAR,"
                 + " message VARCHAR)",
         // Content checks (opt-in): per-file results cached by size and mtime, and the problems they found.
@@ -133,7 +165,7 @@ public final class Catalog implements AutoCloseable {
             // NOTE: no migrations yet; an old catalog is only a cache, so its tables are dropped and rebuilt.
             try (Statement st = connection.createStatement()) {
                 for (String table : List.of("meta", "files", "header_cache", "units", "decl_images", "classes_raw",
-                        "annotations", "reader_problems", "images", "classes", "problems", "stage_headers",
+                        "annotations", "reader_problems", "images", "classes", "problems", "stage_headers", "image_labels",
                         "image_hashes", "decode_cache", "audit_problems")) {
                     st.execute("DROP TABLE IF EXISTS " + table);
                 }
@@ -145,6 +177,20 @@ public final class Catalog implements AutoCloseable {
             }
         }
         setMeta("schema_version", String.valueOf(SCHEMA_VERSION));
+        if (isIndexed()) {
+            boolean stale;
+            try (Statement st = connection.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM images)"
+                         + " <> (SELECT count(*) FROM image_labels)")) {
+                stale = rs.next() && rs.getBoolean(1);
+            }
+            if (stale) {
+                // A catalog indexed before image_labels existed: derive it once rather than drop the index.
+                try (Statement st = connection.createStatement()) {
+                    st.execute(IMAGE_LABELS_SQL);
+                }
+            }
+        }
     }
 
     public Path file() {
@@ -340,6 +386,7 @@ public final class Catalog implements AutoCloseable {
                     + " FROM d LEFT JOIN files f ON f.path = d.path"
                     + " LEFT JOIN header_cache h ON h.path = d.path ORDER BY d.path",
             "CREATE OR REPLACE TABLE classes AS SELECT id, min(name) AS name FROM classes_raw GROUP BY id ORDER BY id",
+            IMAGE_LABELS_SQL,
             // Content checks ran on the files as they were: a later --hashes run finds them again.
             "DELETE FROM audit_problems",
             problemsSql(maxPixels),
