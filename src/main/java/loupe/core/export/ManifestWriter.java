@@ -198,8 +198,8 @@ public final class ManifestWriter {
         if (csv) {
             values.addAll(List.of(csvText(checkedPath()), "coalesce(i.size::VARCHAR, '')", "coalesce(i.width, 0)",
                     "coalesce(i.height, 0)", csvText("i.split"), csvText("i.format"), "i.present",
-                    csvText("l.class_ids_json"), csvText("l.class_names_json"), "l.annotation_count",
-                    "l.box_count", csvText("l.labels_json"), csvText(hashExpression(hashes))));
+                    csvQuoted("l.class_ids_json"), csvQuoted("l.class_names_json"), "l.annotation_count",
+                    "l.box_count", csvQuoted("l.labels_json"), csvText(hashExpression(hashes))));
         } else {
             values.addAll(List.of("to_json(" + checkedPath() + ")", "coalesce(i.size::VARCHAR, 'null')",
                     "coalesce(i.width, 0)", "coalesce(i.height, 0)", jsonText("i.split"), jsonText("i.format"),
@@ -271,6 +271,11 @@ public final class ManifestWriter {
         return "CASE WHEN " + x + " IS NULL THEN '' WHEN " + x + " = '' OR contains(" + x + ", ',') OR contains("
                 + x + ", '\"') OR contains(" + x + ", chr(10)) OR contains(" + x + ", chr(13)) THEN '\"' || replace("
                 + x + ", '\"', '\"\"') || '\"' ELSE " + x + " END";
+    }
+
+    /** A non-null CSV field always quoted: JSON lists nearly always need it, and testing first cost more. */
+    private static String csvQuoted(String expression) {
+        return "concat('\"', replace(" + expression + ", '\"', '\"\"'), '\"')";
     }
 
     /** A JSON string or null. */
