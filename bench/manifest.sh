@@ -30,6 +30,8 @@ echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 results="$work/results.txt"
 for round in $(seq 1 "$rounds"); do
   for fmt in csv jsonl parquet; do
+    # Untimed: flush the previous run's hundreds of MB, so this write does not pay for that one's writeback.
+    sync
     start=$(date +%s.%N)
     json=$(java -Xmx1g -jar "$jar" manifest "$src" -o "$work/m.$fmt" --catalog "$catalog" --json -q --overwrite)
     end=$(date +%s.%N)
@@ -38,6 +40,7 @@ for round in $(seq 1 "$rounds"); do
     echo "loupe_copy_$fmt $copy" >> "$results"
     echo "loupe_wall_$fmt $wall" >> "$results"
   done
+  sync
   "$py" "$here/manifest_ref.py" "$work/m.jsonl" "$work" > "$work/py.txt"
   awk '$1 == "python" {print "python_" $2, $3}' "$work/py.txt" >> "$results"
   echo "round $round (load $(cut -d' ' -f1 /proc/loadavg)): $(tail -8 "$results" | tr '\n' ' ')"
