@@ -6,6 +6,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -18,7 +19,9 @@ import loupe.core.task.Progress;
 /**
  * Writes a manifest of an indexed dataset: one row per image of the catalog, so a training job can list,
  * filter and shuffle its items without walking the folder. DuckDB does the work in one statement
- * ({@code COPY (SELECT ...) TO}); timings at a million rows are in {@code docs/PERFORMANCE.md}.
+ * ({@code COPY (SELECT ...) TO}) over {@code images} and the per-image label summary the indexer derives
+ * ({@code image_labels}), so no annotation is read here; timings at a million rows are in
+ * {@code docs/PERFORMANCE.md}.
  *
  * <p>Columns, in this order:
  * <ul>
@@ -127,7 +130,7 @@ public final class ManifestWriter {
         boolean moved = false;
         try {
             Optional<HashSource> hashes = contentHashSource(catalog);
-            String sql = "COPY (" + select(options, hashes.orElse(null)) + ") TO " + literal(temp.toString())
+            String sql = "COPY (" + query(options, hashes.orElse(null)) + ") TO " + literal(temp.toString())
                     + " (" + copyOptions(options.format()) + ", RETURN_FILES)";
             long rows = catalog.queryLong(sql);
             progress.checkCancelled();
@@ -151,43 +154,80 @@ public final class ManifestWriter {
 
     private static String copyOptions(ManifestFormat format) {
         return switch (format) {
-            case CSV -> "FORMAT csv, HEADER true";
-            case JSONL -> "FORMAT json";
+            // Text formats: the query builds each line itself (see lines()); the CSV writer only joins them.
+            case CSV -> "FORMAT csv, HEADER true, QUOTE '', ESCAPE ''";
+            case JSONL -> "FORMAT csv, HEADER false, QUOTE '', ESCAPE ''";
             case PARQUET -> "FORMAT parquet";
         };
     }
 
+    private static String query(Options options, HashSource hashes) {
+        return options.format() == ManifestFormat.PARQUET ? select(options, hashes) : lines(options, hashes);
+    }
+
+    /** The manifest's columns in order. */
+    static final List<String> COLUMNS = List.of("path", "size", "width", "height", "split", "format", "present",
+            "class_ids", "class_names", "annotation_count", "box_count", "labels", "content_hash");
+
     /**
-     * The manifest's query, one row per image (see the class comment for the columns). Public so that other
-     * outputs (shards, the UI's preview) list exactly the same items in the same order.
+     * The manifest's query, one row per image (see the class comment for the columns), with the lists as
+     * LIST / LIST of STRUCT. Public so that other outputs (the UI's preview) list exactly the same items in the
+     * same order.
      */
     public static String select(Options options, HashSource hashes) {
-        boolean csv = options.format() == ManifestFormat.CSV;
-        StringBuilder sql = new StringBuilder();
-        // One list aggregate per image, then per-row list functions: DuckDB's ordered aggregates
-        // (list(... ORDER BY ...)) and lists of structs built in an aggregate were 5-10x slower at a million rows.
-        sql.append("WITH names AS (SELECT map_from_entries(list((id, name))) AS m FROM classes),")
-                .append(" per_image AS (SELECT image_path AS path, list(class_id) AS l,")
-                .append(" list(class_id) FILTER (WHERE x IS NOT NULL) AS lb FROM annotations GROUP BY image_path),")
-                .append(" labelled AS (SELECT path, l, coalesce(lb, []::INTEGER[]) AS lb,")
-                .append(" list_sort(list_distinct(l)) AS ids FROM per_image)")
-                .append(" SELECT i.path, i.size, coalesce(i.width, 0) AS width, coalesce(i.height, 0) AS height,")
-                .append(" i.split, i.format, i.present,")
-                .append(list(csv, "coalesce(l.ids, []::INTEGER[])")).append(" AS class_ids,")
-                .append(list(csv, "coalesce(list_transform(l.ids, k -> names.m[k]), []::VARCHAR[])"))
-                .append(" AS class_names,")
-                .append(" coalesce(len(l.l), 0)::BIGINT AS annotation_count,")
-                .append(" coalesce(len(l.lb), 0)::BIGINT AS box_count,")
-                .append(list(csv, "coalesce(list_transform(l.ids, k -> {'id': k, 'name': names.m[k],"
-                        + " 'count': len(list_filter(l.l, x -> x = k))::BIGINT,"
-                        + " 'boxes': len(list_filter(l.lb, x -> x = k))::BIGINT}), [])")).append(" AS labels,")
-                .append(' ').append(hashExpression(hashes)).append(" AS content_hash");
-        Long seed = options.effectiveSeed();
-        String where = options.split() == null ? "" : " WHERE i.split = " + literal(options.split());
+        StringBuilder sql = new StringBuilder("SELECT ").append(checkedPath())
+                .append(" AS path, i.size, coalesce(i.width, 0) AS width, coalesce(i.height, 0) AS height,")
+                .append(" i.split, i.format, i.present, l.class_ids, l.class_names, l.annotation_count,")
+                .append(" l.box_count, l.labels, ").append(hashExpression(hashes)).append(" AS content_hash");
         for (int e = 0; e < options.epochs(); e++) {
             sql.append(", o.epoch_").append(e);
         }
-        sql.append(" FROM images i LEFT JOIN labelled l ON l.path = i.path CROSS JOIN names");
+        return from(sql, options, hashes);
+    }
+
+    /**
+     * The text formats' query: one VARCHAR per row holding the whole CSV or JSON line, built by string
+     * concatenation from the catalog's precomputed JSON lists. DuckDB's own JSON writer (and to_json of the
+     * label structs in the CSV) took 5-10 s a million rows; concatenation takes a fraction of that. For CSV
+     * the column is named after the header line, which the writer then prints as it is.
+     */
+    static String lines(Options options, HashSource hashes) {
+        boolean csv = options.format() == ManifestFormat.CSV;
+        List<String> names = new ArrayList<>(COLUMNS);
+        List<String> values = new ArrayList<>();
+        if (csv) {
+            values.addAll(List.of(csvText(checkedPath()), "coalesce(i.size::VARCHAR, '')", "coalesce(i.width, 0)",
+                    "coalesce(i.height, 0)", csvText("i.split"), csvText("i.format"), "i.present",
+                    csvQuoted("l.class_ids_json"), csvQuoted("l.class_names_json"), "l.annotation_count",
+                    "l.box_count", csvQuoted("l.labels_json"), csvText(hashExpression(hashes))));
+        } else {
+            values.addAll(List.of("to_json(" + checkedPath() + ")", "coalesce(i.size::VARCHAR, 'null')",
+                    "coalesce(i.width, 0)", "coalesce(i.height, 0)", jsonText("i.split"), jsonText("i.format"),
+                    "i.present", "l.class_ids_json", "l.class_names_json", "l.annotation_count", "l.box_count",
+                    "l.labels_json", jsonText(hashExpression(hashes))));
+        }
+        for (int e = 0; e < options.epochs(); e++) {
+            names.add("epoch_" + e);
+            values.add("o.epoch_" + e);
+        }
+        StringBuilder line = new StringBuilder("SELECT concat(");
+        for (int c = 0; c < names.size(); c++) {
+            String prefix = csv ? (c == 0 ? "" : ",") : (c == 0 ? "{" : ",") + "\"" + names.get(c) + "\":";
+            if (!prefix.isEmpty()) {
+                line.append(literal(prefix)).append(", ");
+            }
+            line.append(values.get(c)).append(", ");
+        }
+        line.append(literal(csv ? "" : "}")).append(") AS ").append(identifier(String.join(",", names)));
+        return from(line, options, hashes);
+    }
+
+    private static String from(StringBuilder sql, Options options, HashSource hashes) {
+        Long seed = options.effectiveSeed();
+        String where = options.split() == null ? "" : " WHERE i.split = " + literal(options.split());
+        // image_labels has one row per image in the same order (built with images, see Catalog): pairing
+        // them by position needs neither a join nor a sort, and the rows come out in path order as stored.
+        sql.append(" FROM images i POSITIONAL JOIN image_labels l");
         if (options.epochs() > 0) {
             // The epoch positions are numbered over the paths alone: a window sort that carries the label lists
             // along was 5x slower.
@@ -209,9 +249,38 @@ public final class ManifestWriter {
             }
         }
         sql.append(where);
-        // epoch_0 numbers exactly the seed's order, and an integer sorts faster than the md5 text.
-        sql.append(" ORDER BY ").append(options.epochs() > 0 ? "o.epoch_0" : orderBy(seed, "i.path"));
+        if (options.epochs() > 0) {
+            // epoch_0 numbers exactly the seed's order, and an integer sorts faster than the md5 text.
+            sql.append(" ORDER BY o.epoch_0");
+        } else if (seed != null || hashes != null) {
+            // A join does not keep the stored order; without one, the scan is already in path order.
+            sql.append(" ORDER BY ").append(orderBy(seed, "i.path"));
+        }
         return sql.toString();
+    }
+
+    /** {@code i.path}, failing the query if image_labels is not row for row beside images. */
+    private static String checkedPath() {
+        return "CASE WHEN i.path = l.path THEN i.path"
+                + " ELSE error('the catalog''s image_labels does not match its images; re-index') END";
+    }
+
+    /** A CSV field as DuckDB's CSV writer gives it: quoted when it holds a comma, quote or line break. */
+    private static String csvText(String expression) {
+        String x = "(" + expression + ")";
+        return "CASE WHEN " + x + " IS NULL THEN '' WHEN " + x + " = '' OR contains(" + x + ", ',') OR contains("
+                + x + ", '\"') OR contains(" + x + ", chr(10)) OR contains(" + x + ", chr(13)) THEN '\"' || replace("
+                + x + ", '\"', '\"\"') || '\"' ELSE " + x + " END";
+    }
+
+    /** A non-null CSV field always quoted: JSON lists nearly always need it, and testing first cost more. */
+    private static String csvQuoted(String expression) {
+        return "concat('\"', replace(" + expression + ", '\"', '\"\"'), '\"')";
+    }
+
+    /** A JSON string or null. */
+    private static String jsonText(String expression) {
+        return "coalesce(to_json(" + expression + ")::VARCHAR, 'null')";
     }
 
     /** The ORDER BY terms of the row order: path, or the seed's epoch-0 shuffle key then path. */
@@ -222,11 +291,6 @@ public final class ManifestWriter {
     /** The shuffle key of one epoch: {@code md5('<seed>:<epoch>:' || path)}, a 32-character hex string. */
     public static String shuffleKey(long seed, int epoch, String pathColumn) {
         return "md5(" + literal(seed + ":" + epoch + ":") + " || " + pathColumn + ")";
-    }
-
-    private static String list(boolean csv, String expression) {
-        // CSV has no list type: JSON text is what every reader can split back (json.loads, from_json, ...).
-        return csv ? " to_json(" + expression + ")::VARCHAR" : " " + expression;
     }
 
     private static String hashExpression(HashSource hashes) {
@@ -242,8 +306,8 @@ public final class ManifestWriter {
     }
 
     /**
-     * Finds the content hashes in the catalog, if any: a column named like {@link #HASH_COLUMNS} in
-     * {@code images} or in another table of the main schema that has a {@code path} column. A table that also
+     * Finds the content hashes in the catalog, if any: a column named like {@link #HASH_COLUMNS}, holding at
+     * least one value, in {@code images} or in another table of the main schema that has a {@code path} column. A table that also
      * has {@code size} and {@code mtime} is matched on them, so stale hashes are not reported.
      */
     public static Optional<HashSource> contentHashSource(Catalog catalog) throws CatalogException {
@@ -262,6 +326,11 @@ public final class ManifestWriter {
                 }
                 for (Column c : columns) {
                     if (c.table().equals(table) && c.name().equalsIgnoreCase(wanted)) {
+                        if (catalog.queryLong("SELECT count(*) FROM (SELECT 1 FROM " + identifier(table)
+                                + " WHERE " + identifier(c.name()) + " IS NOT NULL LIMIT 1)") == 0) {
+                            // An empty table (no content check ran): no join, so no sort either.
+                            continue;
+                        }
                         return Optional.of(new HashSource(table, c.name(), c.type(),
                                 names.contains("size") && names.contains("mtime")));
                     }

@@ -332,6 +332,82 @@ class ManifestWriterTest {
     }
 
     @Test
+    void textFormatsHoldTheSameRowsInTheSameOrderAsParquet() throws Exception {
+        // CSV and JSON Lines lines are built by string concatenation, Parquet by DuckDB's writer: read back by
+        // DuckDB (the CSV's JSON text lists parsed), all three must agree, whatever the order options.
+        for (ManifestWriter.Options o : List.of(options(ManifestFormat.PARQUET),
+                new ManifestWriter.Options(ManifestFormat.PARQUET, 5L, 0, null, false),
+                new ManifestWriter.Options(ManifestFormat.PARQUET, 5L, 2, null, false),
+                new ManifestWriter.Options(ManifestFormat.PARQUET, null, 0, "val", false))) {
+            List<String> parquet = canonicalRows(work.resolve("x.parquet"), o, ManifestFormat.PARQUET);
+            assertEquals(o.split() == null ? 5 : 3, parquet.size(), o.toString());
+            assertEquals(parquet, canonicalRows(work.resolve("x.jsonl"), o, ManifestFormat.JSONL), o.toString());
+            assertEquals(parquet, canonicalRows(work.resolve("x.csv"), o, ManifestFormat.CSV), o.toString());
+        }
+    }
+
+    /** The rows of one format as comparable text: lists as JSON, in file order. */
+    private List<String> canonicalRows(Path file, ManifestWriter.Options o, ManifestFormat format) throws Exception {
+        write(file, new ManifestWriter.Options(format, o.shuffleSeed(), o.epochs(), o.split(), true));
+        String list = format == ManifestFormat.CSV ? "json(%s)::VARCHAR" : "to_json(%s)::VARCHAR";
+        StringBuilder epochs = new StringBuilder();
+        for (int e = 0; e < o.epochs(); e++) {
+            epochs.append(", epoch_").append(e).append("::BIGINT");
+        }
+        List<String> rows = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT concat_ws('|', path, size::BIGINT, width::BIGINT,"
+                     + " height::BIGINT, coalesce(split, '<null>'), coalesce(format, '<null>'), present,"
+                     + " annotation_count::BIGINT, box_count::BIGINT, coalesce(content_hash::VARCHAR, '<null>'), "
+                     + String.format(list, "class_ids") + ", " + String.format(list, "class_names") + ", "
+                     + String.format(list, "labels") + epochs + ") FROM "
+                     + ManifestWriter.literal(file.toString()))) {
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+        }
+        return rows;
+    }
+
+    @Test
+    void labelSummaryFollowsAReindex() throws Exception {
+        Path file = work.resolve("r.parquet");
+        write(file, options(ManifestFormat.PARQUET));
+        assertEquals(List.of(1, 2), duckdbRows(file).get(0).get("class_ids"));
+        // b.jpg loses its only box and empty.jpg gains two.
+        CocoFixture coco = new CocoFixture(source).categories("car", "tree", "boat");
+        int a = coco.image("train", "a.jpg", 200, 100);
+        coco.image("train", "b.jpg", 64, 48);
+        int c = coco.image("val", "c.jpg", 80, 60);
+        int empty = coco.image("val", "empty.jpg", 80, 60);
+        coco.missingImage("val", "gone.jpg", 30, 20);
+        coco.box(a, 3, 1, 1, 2, 2).box(c, 1, 1, 1, 5, 5).box(empty, 2, 1, 1, 5, 5).box(empty, 2, 2, 2, 5, 5);
+        coco.write();
+        index();
+        write(file, new ManifestWriter.Options(ManifestFormat.PARQUET, null, 0, null, true));
+        List<Map<String, Object>> rows = duckdbRows(file);
+        assertEquals(List.of(3), rows.get(0).get("class_ids"));
+        assertEquals(List.of(), rows.get(1).get("class_ids"));
+        assertEquals(List.of("tree"), rows.get(3).get("class_names"));
+        assertEquals(2L, ((Number) rows.get(3).get("box_count")).longValue());
+    }
+
+    @Test
+    void catalogIndexedBeforeTheLabelSummaryGetsItWhenOpened() throws Exception {
+        Path before = work.resolve("before.jsonl");
+        write(before, options(ManifestFormat.JSONL));
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + catalogFile);
+             Statement st = c.createStatement()) {
+            // What a catalog of the previous version looks like: no image_labels rows.
+            st.execute("DELETE FROM image_labels");
+        }
+        Path after = work.resolve("after.jsonl");
+        write(after, options(ManifestFormat.JSONL));
+        assertEquals(Files.readString(before), Files.readString(after));
+    }
+
+    @Test
     void refusesToOverwriteUnlessAskedAndLeavesNoTemporaryFiles() throws Exception {
         Path file = work.resolve("out/m.csv");
         write(file, options(ManifestFormat.CSV));
