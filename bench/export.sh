@@ -7,7 +7,8 @@
 # VARIANT "full" is gen_dataset.py's default annotations (~7.5 boxes per image, each with a 24-point polygon:
 # 750k annotations to write as COCO JSON, which cp -al does not do); "light" has the same image files (hard
 # links of the full variant's) with ~1.5 boxes per image and no polygons, so the images dominate.
-# Usage: bench/export.sh [ROUNDS] [IMAGES] [VARIANT]   (defaults 5, 100000, full; data in /tmp/loupe-bench-curate)
+# Usage: [JAR=path/to/loupe.jar] bench/export.sh [ROUNDS] [IMAGES] [VARIANT]   (defaults 5, 100000, full; data in
+# /tmp/loupe-bench-curate; JAR defaults to target/loupe.jar, e.g. an older build to compare against)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -19,8 +20,8 @@ full="$base/ds$((images / 1000))k"
 src="$full"
 [ "$variant" = light ] && src="$base/ds$((images / 1000))k-light"
 py=/usr/bin/python3
-jar="$repo/target/loupe.jar"
-work="$base/work-$variant"
+jar="${JAR:-$repo/target/loupe.jar}"
+work="$base/work-$variant-$$"
 mkdir -p "$base"
 rm -rf "$work" && mkdir -p "$work"
 trap 'rm -rf "$work"' EXIT

@@ -2,11 +2,19 @@ package loupe.core.curation;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -15,6 +23,7 @@ import loupe.core.export.AtomicOutput;
 import loupe.core.export.Converter;
 import loupe.core.formats.ConversionReport;
 import loupe.core.formats.DatasetFormat;
+import loupe.core.formats.DatasetSource;
 import loupe.core.formats.DatasetWriter;
 import loupe.core.formats.Formats;
 import loupe.core.formats.ImageMode;
@@ -24,6 +33,9 @@ import loupe.core.index.Catalog;
 import loupe.core.index.IndexOptions;
 import loupe.core.index.IndexResult;
 import loupe.core.index.Indexer;
+import loupe.core.model.Annotation;
+import loupe.core.model.ClassLabel;
+import loupe.core.model.ImageItem;
 import loupe.core.task.Progress;
 
 /**
@@ -111,7 +123,7 @@ public final class Exporter {
             ConversionReport report = new ConversionReport(sourceFormat, to);
             try (AtomicOutput atomic = AtomicOutput.create(out, options.overwrite())) {
                 progress.update("writing", 0, preview.distinctImagesAfter());
-                writer.write(session.selection(), new WriteTarget(atomic.temp(), src, options.images(), report,
+                writer.write(new Prefetched(session.selection()), new WriteTarget(atomic.temp(), src, options.images(), report,
                         progress));
                 progress.checkCancelled();
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(
@@ -154,6 +166,132 @@ public final class Exporter {
         } finally {
             for (BufferedWriter w : writers.values()) {
                 w.close();
+            }
+        }
+    }
+
+    /**
+     * A source read on a second thread, in batches, while the writer formats and links on the caller's: reading
+     * the selection out of DuckDB (attributes parsed, polygons decoded) and writing (JSON, one link per image)
+     * then use both cores. The reading thread stops when the writer fails or is cancelled; its own failure is
+     * thrown to the writer once the images read before it are written.
+     */
+    private static final class Prefetched implements DatasetSource {
+
+        private static final int BATCH = 256;
+        private static final List<Object[]> END = new ArrayList<>();
+
+        private final DatasetSource inner;
+
+        Prefetched(DatasetSource inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public Path root() {
+            return inner.root();
+        }
+
+        @Override
+        public List<ClassLabel> classes() {
+            return inner.classes();
+        }
+
+        @Override
+        public long imageCount() {
+            return inner.imageCount();
+        }
+
+        @Override
+        public ShapeCounts shapeCounts() throws IOException {
+            return inner.shapeCounts();
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void forEachImage(ImageVisitor visitor) throws IOException {
+            BlockingQueue<List<Object[]>> queue = new ArrayBlockingQueue<>(16);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            boolean[] stop = {false};
+            Object lock = new Object();
+            Thread reader = new Thread(() -> {
+                try {
+                    List<Object[]>[] batch = new List[] {new ArrayList<>(BATCH)};
+                    inner.forEachImage((image, annotations) -> {
+                        batch[0].add(new Object[] {image, annotations});
+                        if (batch[0].size() == BATCH) {
+                            put(queue, batch[0], stop, lock);
+                            batch[0] = new ArrayList<>(BATCH);
+                        }
+                    });
+                    put(queue, batch[0], stop, lock);
+                } catch (Throwable e) {
+                    failure.set(e);
+                } finally {
+                    try {
+                        put(queue, END, stop, lock);
+                    } catch (CancellationException | InterruptedIOException ignored) {
+                        // The writer has stopped and no longer takes anything.
+                    }
+                }
+            }, "loupe-export-read");
+            reader.setDaemon(true);
+            reader.start();
+            boolean completed = false;
+            try {
+                while (true) {
+                    List<Object[]> batch = queue.take();
+                    if (batch == END) {
+                        break;
+                    }
+                    for (Object[] item : batch) {
+                        visitor.visit((ImageItem) item[0], (List<Annotation>) item[1]);
+                    }
+                }
+                completed = true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while writing");
+            } finally {
+                synchronized (lock) {
+                    stop[0] = true;
+                }
+                queue.clear();
+                try {
+                    reader.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            Throwable failed = failure.get();
+            if (completed && failed != null) {
+                if (failed instanceof IOException io) {
+                    throw io;
+                }
+                if (failed instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                if (failed instanceof Error error) {
+                    throw error;
+                }
+                throw new IOException(failed);
+            }
+        }
+
+        /** Hands a batch to the writer, giving up when the writer has stopped. */
+        private static void put(BlockingQueue<List<Object[]>> queue, List<Object[]> batch, boolean[] stop,
+                                Object lock) throws InterruptedIOException {
+            try {
+                while (!queue.offer(batch, 50, TimeUnit.MILLISECONDS)) {
+                    synchronized (lock) {
+                        if (stop[0]) {
+                            throw new CancellationException("the writer stopped");
+                        }
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while reading the selection");
             }
         }
     }
