@@ -19,7 +19,9 @@ import loupe.ui.viewer.ViewerServices;
 /**
  * The app's executors and services, made once and shut down on exit. Bounded pools with named daemon threads:
  * {@code loupe-catalog-1} runs index jobs and every catalog query, in order (one connection, and an index must
- * not overlap the session's reads); {@code loupe-thumbs-N} decodes thumbnails; the viewer has its own tile threads ({@link ViewerServices}).
+ * not overlap the session's reads); {@code loupe-check-1} reopens an indexed folder and checks it for changes on
+ * a connection of its own (DuckDB shares one database between the connections of a process), after the gallery's
+ * first page; {@code loupe-thumbs-N} decodes thumbnails; the viewer has its own tile threads ({@link ViewerServices}).
  */
 public final class AppServices implements AutoCloseable {
 
@@ -28,7 +30,14 @@ public final class AppServices implements AutoCloseable {
     /** Memory cache of thumbnails: ~380 thumbnails of 256 px. */
     static final long THUMBNAIL_MEMORY_BYTES = 96L * 1024 * 1024;
 
-    private final ExecutorService catalogExecutor = Executors.newSingleThreadExecutor(named("loupe-catalog"));
+    /** How long the catalog thread must stay idle before the background check starts, and the longest wait. */
+    static final long QUIET_MILLIS = 150;
+    static final long MAX_WAIT_MILLIS = 8_000;
+
+    private final ThreadPoolExecutor catalogExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(), named("loupe-catalog"));
+    /** Reopens indexed folders and checks them for changes, beside the catalog thread (own connection). */
+    private final ExecutorService checkExecutor = Executors.newSingleThreadExecutor(named("loupe-check"));
     private final ExecutorService thumbnailPool = new ThreadPoolExecutor(THUMBNAIL_THREADS, THUMBNAIL_THREADS,
             30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), named("loupe-thumbs"));
     private final CatalogSession session = new CatalogSession(catalogExecutor);
@@ -44,13 +53,39 @@ public final class AppServices implements AutoCloseable {
 
     /** A main model whose index jobs run on the catalog thread, catalogs in the per-user cache. */
     public MainViewModel newMainModel() {
-        return new MainViewModel(FxJobs.runner(catalogExecutor), IndexOptions.defaults(),
-                CatalogLocation::defaultFor);
+        return new MainViewModel(FxJobs.runner(catalogExecutor), FxJobs.runner(checkExecutor),
+                this::awaitCatalogQuiet, IndexOptions.defaults(), CatalogLocation::defaultFor);
     }
 
     /** The window's view models, wired; {@code fx} runs callbacks on the FX thread. */
     public Workspace newWorkspace(MainViewModel main, java.util.concurrent.Executor fx) {
         return new Workspace(main, session, thumbnails, viewerServices, fx);
+    }
+
+    /**
+     * Blocks until the catalog thread has had nothing to do for {@value #QUIET_MILLIS} ms (the gallery's selection
+     * and first page are read), or {@value #MAX_WAIT_MILLIS} ms passed. The gallery's steps hop through the FX
+     * thread between queries, so one idle sample is not enough.
+     */
+    void awaitCatalogQuiet() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAX_WAIT_MILLIS);
+        long quietSince = -1;
+        try {
+            while (System.nanoTime() < deadline) {
+                boolean idle = catalogExecutor.getQueue().isEmpty() && catalogExecutor.getActiveCount() == 0;
+                long now = System.nanoTime();
+                if (!idle) {
+                    quietSince = -1;
+                } else if (quietSince < 0) {
+                    quietSince = now;
+                } else if (now - quietSince >= TimeUnit.MILLISECONDS.toNanos(QUIET_MILLIS)) {
+                    return;
+                }
+                Thread.sleep(25);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public ThumbnailLoader thumbnails() {
@@ -66,7 +101,9 @@ public final class AppServices implements AutoCloseable {
         thumbnailPool.shutdownNow();
         viewerServices.close();
         session.close();
+        checkExecutor.shutdown();
         catalogExecutor.shutdown();
+        checkExecutor.awaitTermination(3, TimeUnit.SECONDS);
         catalogExecutor.awaitTermination(3, TimeUnit.SECONDS);
     }
 

@@ -88,6 +88,8 @@ public final class GalleryViewModel {
     private volatile long wantedFrom;
     private volatile long wantedTo = Long.MAX_VALUE;
     private long selectedIndex = -1;
+    /** The session's page table is asked for once per dataset, after the first page (see GalleryQuery.prepare). */
+    private boolean prepareRequested;
 
     /**
      * @param session       the open catalog's queries
@@ -106,6 +108,7 @@ public final class GalleryViewModel {
      */
     public void load(Path datasetRoot, List<ClassOption> classOptions) {
         long gen = restart();
+        prepareRequested = false;
         root.set(datasetRoot);
         classes.setAll(classOptions);
         ImageFilter current = filter.get();
@@ -257,6 +260,20 @@ public final class GalleryViewModel {
             }
             for (LongConsumer l : List.copyOf(pageListeners)) {
                 l.accept(page);
+            }
+            if (!prepareRequested) {
+                // After the first page, not before: it takes a second or two on a million images.
+                prepareRequested = true;
+                session.submit(open -> {
+                    long t0 = System.nanoTime();
+                    open.gallery().prepare();
+                    LOG.debug("Gallery page table made in {} ms", (System.nanoTime() - t0) / 1_000_000);
+                    return null;
+                }).whenComplete((v, e) -> {
+                    if (e != null) {
+                        LOG.warn("Cannot make the gallery's page table; pages are read without it", e);
+                    }
+                });
             }
         }, fx);
     }
