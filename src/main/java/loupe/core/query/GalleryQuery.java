@@ -71,6 +71,10 @@ public final class GalleryQuery {
         if (prepared) {
             return;
         }
+        // From here on one DuckDB thread: the first page is shown, and queries now run while the user scrolls;
+        // a second busy core would be the FX thread's. The setting is the process's database's: CatalogSession
+        // resets it when it closes the catalog.
+        Statements.execute(catalog, "SET threads = 1");
         Statements.execute(catalog, "CREATE OR REPLACE TEMP TABLE " + IMAGES + " AS"
                 + " WITH b AS (SELECT image_path AS path, min(rowid) AS lo, max(rowid) AS hi,"
                 + " count(*) FILTER (WHERE x IS NOT NULL) AS boxes FROM annotations GROUP BY image_path),"

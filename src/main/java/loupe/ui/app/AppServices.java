@@ -12,6 +12,7 @@ import loupe.core.index.CatalogLocation;
 import loupe.core.index.IndexOptions;
 import loupe.core.query.CatalogSession;
 import loupe.core.thumbs.ThumbnailService;
+import loupe.ui.browse.GalleryViewModel;
 import loupe.ui.browse.ThumbnailLoader;
 import loupe.ui.fx.FxJobs;
 import loupe.ui.viewer.ViewerServices;
@@ -32,7 +33,10 @@ public final class AppServices implements AutoCloseable {
 
     /** How long the catalog thread must stay idle before the background check starts, and the longest wait. */
     static final long QUIET_MILLIS = 150;
-    static final long MAX_WAIT_MILLIS = 8_000;
+    static final long IDLE_MILLIS = 2_000;
+    static final long MAX_WAIT_MILLIS = 15_000;
+    /** The gallery of the last workspace made, whose first page the background check waits for. */
+    private volatile GalleryViewModel gallery;
 
     private final ThreadPoolExecutor catalogExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
             new LinkedBlockingQueue<>(), named("loupe-catalog"));
@@ -49,25 +53,42 @@ public final class AppServices implements AutoCloseable {
 
     public AppServices() {
         thumbnailPool.execute(ThumbnailService::warmUp);
+        catalogExecutor.execute(AppServices::warmUpDuckDb);
+    }
+
+    /**
+     * Loads DuckDB's native library while the window is being built: the first connection of a process takes
+     * 1-2 s (measured 1.3 s at load 11), which opening a dataset would otherwise wait for.
+     */
+    private static void warmUpDuckDb() {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:")) {
+            c.isValid(1);
+        } catch (java.sql.SQLException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(AppServices.class).debug("DuckDB warm-up failed", e);
+        }
     }
 
     /** A main model whose index jobs run on the catalog thread, catalogs in the per-user cache. */
     public MainViewModel newMainModel() {
         return new MainViewModel(FxJobs.runner(catalogExecutor), FxJobs.runner(checkExecutor),
-                this::awaitCatalogQuiet, IndexOptions.defaults(), CatalogLocation::defaultFor);
+                this::awaitGalleryFirst, IndexOptions.defaults(), CatalogLocation::defaultFor);
     }
 
     /** The window's view models, wired; {@code fx} runs callbacks on the FX thread. */
     public Workspace newWorkspace(MainViewModel main, java.util.concurrent.Executor fx) {
-        return new Workspace(main, session, thumbnails, viewerServices, fx);
+        Workspace workspace = new Workspace(main, session, thumbnails, viewerServices, fx);
+        gallery = workspace.gallery();
+        return workspace;
     }
 
     /**
-     * Blocks until the catalog thread has had nothing to do for {@value #QUIET_MILLIS} ms (the gallery's selection
-     * and first page are read), or {@value #MAX_WAIT_MILLIS} ms passed. The gallery's steps hop through the FX
-     * thread between queries, so one idle sample is not enough.
+     * Blocks the background check of a reopened folder until the gallery has shown its first page and the catalog
+     * thread has then had nothing to do for {@value #QUIET_MILLIS} ms; when the gallery is not on screen (it asks
+     * for no page), until the catalog thread was idle for {@value #IDLE_MILLIS} ms; at most {@value
+     * #MAX_WAIT_MILLIS} ms. The gallery's steps hop through the FX thread between queries, so one idle sample is
+     * not enough.
      */
-    void awaitCatalogQuiet() {
+    void awaitGalleryFirst() {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAX_WAIT_MILLIS);
         long quietSince = -1;
         try {
@@ -78,8 +99,12 @@ public final class AppServices implements AutoCloseable {
                     quietSince = -1;
                 } else if (quietSince < 0) {
                     quietSince = now;
-                } else if (now - quietSince >= TimeUnit.MILLISECONDS.toNanos(QUIET_MILLIS)) {
-                    return;
+                } else {
+                    long quiet = TimeUnit.NANOSECONDS.toMillis(now - quietSince);
+                    GalleryViewModel g = gallery;
+                    if (quiet >= IDLE_MILLIS || (quiet >= QUIET_MILLIS && g != null && g.hasShownAPage())) {
+                        return;
+                    }
                 }
                 Thread.sleep(25);
             }
