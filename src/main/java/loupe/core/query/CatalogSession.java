@@ -86,6 +86,8 @@ public final class CatalogSession implements AutoCloseable {
     private void closeQuietly() {
         if (open != null) {
             try {
+                // GalleryQuery.prepare set the database's threads to one (the setting is the process's).
+                Statements.execute(open.catalog(), "RESET threads");
                 open.catalog().close();
             } catch (CatalogException e) {
                 LOG.warn("Cannot close the catalog {}", open.file(), e);

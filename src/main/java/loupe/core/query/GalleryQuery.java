@@ -15,6 +15,12 @@ import loupe.core.model.BoundingBox;
  * {@link #page} reads in ranges of row numbers, so a page of a million-image selection is a range scan, not an
  * OFFSET. A page's sizes, box and problem counts are looked up for its rows only.
  *
+ * <p>{@link #prepare()} (once per connection, after the first page is shown) copies the images, in path order and
+ * numbered, with each one's box and problem counts and the span of row ids its annotations occupy, into a TEMP
+ * table: a page then reads a range of that table and its boxes from a row-id range of the annotations (both
+ * pruned by DuckDB's zone maps) instead of scanning three million annotations per page. The catalog itself is
+ * never written.
+ *
  * <p>Not thread-safe: one catalog connection, used by one thread at a time (see {@link CatalogSession}).
  */
 public final class GalleryQuery {
@@ -23,9 +29,13 @@ public final class GalleryQuery {
     public static final int MAX_BOXES_PER_ITEM = 300;
 
     static final String SELECTION = "loupe_gallery_selection";
+    static final String IMAGES = "loupe_gallery_images";
 
     private final Catalog catalog;
     private long selected = -1;
+    private ImageFilter filter;
+    /** True once {@link #IMAGES} exists; the selection then holds each image's number in it. */
+    private boolean prepared;
 
     public GalleryQuery(Catalog catalog) {
         this.catalog = catalog;
@@ -39,13 +49,44 @@ public final class GalleryQuery {
     public long select(ImageFilter filter) throws CatalogException {
         List<Object> parameters = new ArrayList<>();
         String where = filter.where(parameters);
-        Statements.execute(catalog, "CREATE OR REPLACE TEMP TABLE " + SELECTION + " AS"
-                + " SELECT (row_number() OVER (ORDER BY g.path) - 1) AS rn, g.path FROM images g"
-                + " WHERE " + where + " ORDER BY rn", parameters.toArray());
+        if (prepared) {
+            Statements.execute(catalog, "CREATE OR REPLACE TEMP TABLE " + SELECTION + " AS"
+                    + " SELECT (row_number() OVER (ORDER BY g.ord) - 1) AS rn, g.path, g.ord FROM " + IMAGES + " g"
+                    + " WHERE " + where + " ORDER BY rn", parameters.toArray());
+        } else {
+            Statements.execute(catalog, "CREATE OR REPLACE TEMP TABLE " + SELECTION + " AS"
+                    + " SELECT (row_number() OVER (ORDER BY g.path) - 1) AS rn, g.path FROM images g"
+                    + " WHERE " + where + " ORDER BY rn", parameters.toArray());
+        }
+        this.filter = filter;
         selected = catalog.queryLong("SELECT count(*) FROM " + SELECTION);
         return selected;
     }
 
+    /**
+     * Makes the per-session table that speeds up {@link #page} (a second or two on a million images; nothing when
+     * done before) and selects the current filter again into it. Pages read before and after are the same.
+     */
+    public void prepare() throws CatalogException {
+        if (prepared) {
+            return;
+        }
+        // From here on one DuckDB thread: the first page is shown, and queries now run while the user scrolls;
+        // a second busy core would be the FX thread's. The setting is the process's database's: CatalogSession
+        // resets it when it closes the catalog.
+        Statements.execute(catalog, "SET threads = 1");
+        Statements.execute(catalog, "CREATE OR REPLACE TEMP TABLE " + IMAGES + " AS"
+                + " WITH b AS (SELECT image_path AS path, min(rowid) AS lo, max(rowid) AS hi,"
+                + " count(*) FILTER (WHERE x IS NOT NULL) AS boxes FROM annotations GROUP BY image_path),"
+                + " p AS (SELECT path, count(*) AS n FROM problems WHERE severity <> 'INFO' GROUP BY path)"
+                + " SELECT (row_number() OVER (ORDER BY i.path) - 1) AS ord, i.*, coalesce(b.boxes, 0) AS loupe_boxes,"
+                + " b.lo AS loupe_lo, b.hi AS loupe_hi, coalesce(p.n, 0) AS loupe_problems"
+                + " FROM images i LEFT JOIN b ON b.path = i.path LEFT JOIN p ON p.path = i.path ORDER BY ord");
+        prepared = true;
+        if (filter != null) {
+            select(filter);
+        }
+    }
     /** How many images the current selection holds; -1 before the first {@link #select}. */
     public long size() {
         return selected;
@@ -67,6 +108,9 @@ public final class GalleryQuery {
             throw new IllegalStateException("select() a filter before reading pages");
         }
         long to = from + count;
+        if (prepared) {
+            return preparedPage(from, to);
+        }
         String rows = "(SELECT path FROM " + SELECTION + " WHERE rn >= ? AND rn < ?)";
         Map<String, List<GalleryItem.Box>> boxes = new HashMap<>();
         Map<String, Integer> boxCounts = new HashMap<>();
@@ -75,11 +119,7 @@ public final class GalleryQuery {
                 rs -> {
                     String path = rs.getString(1);
                     boxCounts.merge(path, 1, Integer::sum);
-                    List<GalleryItem.Box> list = boxes.computeIfAbsent(path, k -> new ArrayList<>());
-                    if (list.size() < MAX_BOXES_PER_ITEM) {
-                        list.add(new GalleryItem.Box(rs.getInt(2),
-                                new BoundingBox(rs.getDouble(3), rs.getDouble(4), rs.getDouble(5), rs.getDouble(6))));
-                    }
+                    addBox(boxes, path, rs);
                     return null;
                 }, from, to);
         Map<String, Integer> problems = new HashMap<>();
@@ -96,6 +136,64 @@ public final class GalleryQuery {
                             problems.getOrDefault(path, 0), boxes.getOrDefault(path, List.of()));
                 },
                 from, to);
+    }
+
+    private static void addBox(Map<String, List<GalleryItem.Box>> boxes, String path, java.sql.ResultSet rs)
+            throws java.sql.SQLException {
+        List<GalleryItem.Box> list = boxes.computeIfAbsent(path, k -> new ArrayList<>());
+        if (list.size() < MAX_BOXES_PER_ITEM) {
+            list.add(new GalleryItem.Box(rs.getInt(2),
+                    new BoundingBox(rs.getDouble(3), rs.getDouble(4), rs.getDouble(5), rs.getDouble(6))));
+        }
+    }
+
+    /** A page read through {@link #IMAGES}: ranges of numbers and row ids, so DuckDB skips what is outside. */
+    private List<GalleryItem> preparedPage(long from, long to) throws CatalogException {
+        long[] ords = {Long.MAX_VALUE, Long.MIN_VALUE};
+        catalog.query("SELECT min(ord), max(ord) FROM " + SELECTION + " WHERE rn >= ? AND rn < ?", rs -> {
+            ords[0] = rs.getLong(1);
+            ords[1] = rs.wasNull() ? Long.MIN_VALUE : rs.getLong(2);
+            return null;
+        }, from, to);
+        if (ords[1] < ords[0]) {
+            return List.of();
+        }
+        // The bounds are numbers written into the SQL: DuckDB prunes by zone maps only on constant ranges.
+        record Row(long rn, String path, String split, int width, int height, long size, long mtime,
+                   boolean present, int boxes, int problems) {
+        }
+        long[] span = {Long.MAX_VALUE, Long.MIN_VALUE};
+        List<Row> rows = catalog.query("SELECT s.rn, g.path, g.split, coalesce(g.width, 0), coalesce(g.height, 0),"
+                        + " coalesce(g.size, 0), coalesce(g.mtime, 0), g.present, g.loupe_boxes, g.loupe_problems,"
+                        + " g.loupe_lo, g.loupe_hi FROM " + IMAGES + " g JOIN " + SELECTION + " s ON s.ord = g.ord"
+                        + " WHERE g.ord BETWEEN " + ords[0] + " AND " + ords[1]
+                        + " AND s.ord BETWEEN " + ords[0] + " AND " + ords[1]
+                        + " AND s.rn >= ? AND s.rn < ? ORDER BY s.rn",
+                rs -> {
+                    if (rs.getInt(9) > 0) {
+                        span[0] = Math.min(span[0], rs.getLong(11));
+                        span[1] = Math.max(span[1], rs.getLong(12));
+                    }
+                    return new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getInt(5),
+                            rs.getLong(6), rs.getLong(7), rs.getBoolean(8), rs.getInt(9), rs.getInt(10));
+                }, from, to);
+        Map<String, List<GalleryItem.Box>> boxes = new HashMap<>();
+        if (span[1] >= span[0]) {
+            catalog.query("SELECT a.image_path, a.class_id, a.x, a.y, a.w, a.h FROM annotations a"
+                            + " SEMI JOIN (SELECT path FROM " + SELECTION + " WHERE rn >= ? AND rn < ?) s"
+                            + " ON s.path = a.image_path"
+                            + " WHERE a.rowid BETWEEN " + span[0] + " AND " + span[1] + " AND a.x IS NOT NULL",
+                    rs -> {
+                        addBox(boxes, rs.getString(1), rs);
+                        return null;
+                    }, from, to);
+        }
+        List<GalleryItem> items = new ArrayList<>(rows.size());
+        for (Row r : rows) {
+            items.add(new GalleryItem(r.rn(), r.path(), r.split(), r.width(), r.height(), r.size(), r.mtime(),
+                    r.present(), r.boxes(), r.problems(), boxes.getOrDefault(r.path(), List.of())));
+        }
+        return items;
     }
 
     /** The split names of the dataset, sorted; images without a split are not listed. */

@@ -1,5 +1,6 @@
 package loupe.ui.app;
 
+import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -34,6 +35,8 @@ import loupe.core.index.CatalogLocation;
 import loupe.core.index.IndexOptions;
 import loupe.core.index.IndexResult;
 import loupe.core.stats.DatasetStats;
+import loupe.core.task.Job;
+import loupe.core.task.Progress;
 import loupe.core.task.ProgressTracker;
 import loupe.ui.fx.FxJobs;
 import loupe.ui.fx.JobRunner;
@@ -51,6 +54,8 @@ public final class MainViewModel {
     /** Images shown in the table; the catalog may hold millions, the table only needs a first page for now. */
     static final int IMAGE_ROW_LIMIT = 2_000;
     static final int PROBLEM_ROW_LIMIT = 100;
+    /** The status note while a reopened folder is checked for changes in the background. */
+    static final String CHECKING = "Checking for changes\u2026";
     /** Folder opened when the app starts without one, relative to the working directory. */
     static final Path SAMPLE_DATASET = Path.of("assets", "sample");
 
@@ -69,6 +74,8 @@ public final class MainViewModel {
     }
 
     private final JobRunner runner;
+    private final JobRunner checkRunner;
+    private final Runnable waitTurn;
     private final IndexOptions options;
     private final Function<Path, Path> catalogFor;
 
@@ -102,6 +109,8 @@ public final class MainViewModel {
 
     /** The tracker of the job that is running, or null; callbacks of older jobs are ignored. */
     private ProgressTracker current;
+    /** True while the background check of a reopened folder runs (the window already shows the folder). */
+    private boolean checking;
 
     /** Indexes on {@code background} with default options, catalogs in the per-user cache. */
     public MainViewModel(Executor background) {
@@ -114,7 +123,22 @@ public final class MainViewModel {
      * @param catalogFor the catalog file for a dataset root
      */
     public MainViewModel(JobRunner runner, IndexOptions options, Function<Path, Path> catalogFor) {
+        this(runner, runner, () -> { }, options, catalogFor);
+    }
+
+    /**
+     * @param runner      runs index jobs (the catalog thread in the app)
+     * @param checkRunner opens an indexed folder's catalog and checks it for changes in the background (a thread
+     *                    of its own in the app, so that the gallery's queries do not wait behind it)
+     * @param waitTurn    blocks the check until the foreground catalog work (the gallery's first page) is done
+     * @param options     how to index
+     * @param catalogFor  the catalog file for a dataset root
+     */
+    public MainViewModel(JobRunner runner, JobRunner checkRunner, Runnable waitTurn, IndexOptions options,
+                         Function<Path, Path> catalogFor) {
         this.runner = Objects.requireNonNull(runner);
+        this.checkRunner = Objects.requireNonNull(checkRunner);
+        this.waitTurn = Objects.requireNonNull(waitTurn);
         this.options = Objects.requireNonNull(options);
         this.catalogFor = Objects.requireNonNull(catalogFor);
     }
@@ -156,8 +180,42 @@ public final class MainViewModel {
         busy.set(true);
         progress.set(-1);
         statusText.set("Starting\u2026");
-        IndexJob job = new IndexJob(absolute, catalogFor.apply(absolute), options, IMAGE_ROW_LIMIT,
-                PROBLEM_ROW_LIMIT);
+        Path catalog = catalogFor.apply(absolute);
+        if (!Files.isRegularFile(catalog)) {
+            index(absolute, catalog, tracker);
+            return;
+        }
+        // A folder indexed before is shown at once from its catalog, then checked for changes in the background.
+        checkRunner.submit(new IndexJob.Reopen(absolute, catalog, IMAGE_ROW_LIMIT, PROBLEM_ROW_LIMIT), tracker,
+                new JobRunner.Callbacks<>(
+                        reopened -> {
+                            if (tracker != current) {
+                                if (reopened != null) {
+                                    closeLater(reopened);
+                                }
+                            } else if (reopened == null) {
+                                index(absolute, catalog, tracker);
+                            } else {
+                                reopened(absolute, reopened, tracker);
+                            }
+                        },
+                        error -> {
+                            if (tracker == current) {
+                                // An unreadable catalog is rebuilt by a plain index, which reports what fails.
+                                LOG.debug("Cannot reopen the catalog of {}: {}", absolute, error.toString());
+                                index(absolute, catalog, tracker);
+                            }
+                        },
+                        () -> {
+                            if (tracker == current) {
+                                finish();
+                                cancelled();
+                            }
+                        }));
+    }
+
+    private void index(Path absolute, Path catalog, ProgressTracker tracker) {
+        IndexJob job = new IndexJob(absolute, catalog, options, IMAGE_ROW_LIMIT, PROBLEM_ROW_LIMIT);
         runner.submit(job, tracker, new JobRunner.Callbacks<>(
                 overview -> {
                     if (tracker == current) {
@@ -177,6 +235,61 @@ public final class MainViewModel {
                         cancelled();
                     }
                 }));
+    }
+
+    /** Shows a reopened folder, then checks it for changes; the views are refreshed only if there were any. */
+    private void reopened(Path absolute, IndexJob.Reopened reopened, ProgressTracker tracker) {
+        busy.set(false);
+        progress.set(0);
+        loaded(reopened.overview());
+        checking = true;
+        statusText.set(CHECKING);
+        // A re-index found necessary runs on fewer threads: the window is in use meanwhile.
+        IndexOptions background = options.withThreads(Math.max(1, options.threads() / 2));
+        checkRunner.submit(new IndexJob.Check(absolute, reopened.catalog(), background, waitTurn, IMAGE_ROW_LIMIT,
+                PROBLEM_ROW_LIMIT), tracker, new JobRunner.Callbacks<>(
+                checked -> {
+                    if (tracker != current) {
+                        return;
+                    }
+                    finish();
+                    classes.setAll(checked.classes());
+                    if (checked.changed() != null) {
+                        // Something changed: the views read the catalog again (they follow the status).
+                        status.set(Status.INDEXING);
+                        loaded(checked.changed());
+                    } else {
+                        statusText.set("Up to date: no file changed since the last index");
+                    }
+                },
+                error -> {
+                    if (tracker == current) {
+                        finish();
+                        failed(absolute, error);
+                    }
+                },
+                () -> {
+                    if (tracker == current) {
+                        finish();
+                        statusText.set("Check for changes stopped; showing the last index");
+                    }
+                }));
+    }
+
+    /** Closes the connection of a reopen nobody wants any more, off this thread. */
+    private void closeLater(IndexJob.Reopened reopened) {
+        checkRunner.submit(new Job<Void>() {
+            @Override
+            public String title() {
+                return "Closing a catalog";
+            }
+
+            @Override
+            public Void run(Progress p) throws IOException {
+                reopened.catalog().close();
+                return null;
+            }
+        }, new ProgressTracker(), new JobRunner.Callbacks<>(v -> { }, e -> LOG.debug("close failed", e), () -> { }));
     }
 
     /** Indexes the open folder again (only what changed is read). */
@@ -204,6 +317,12 @@ public final class MainViewModel {
             return;
         }
         ProgressTracker.Snapshot s = current.snapshot();
+        if (checking) {
+            // Listing and comparing the files is the check itself; reading annotations means something changed.
+            boolean reading = s.phase().equals("headers") || s.phase().equals("annotations");
+            statusText.set(reading ? CHECKING + " " + describe(s) : CHECKING);
+            return;
+        }
         progress.set(s.fraction());
         statusText.set(describe(s));
     }
@@ -257,6 +376,7 @@ public final class MainViewModel {
 
     private void finish() {
         current = null;
+        checking = false;
         busy.set(false);
         progress.set(0);
     }

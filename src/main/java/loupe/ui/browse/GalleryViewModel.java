@@ -88,6 +88,10 @@ public final class GalleryViewModel {
     private volatile long wantedFrom;
     private volatile long wantedTo = Long.MAX_VALUE;
     private long selectedIndex = -1;
+    /** True once a page of the current dataset arrived; read by other threads (see {@link #hasShownAPage}). */
+    private volatile boolean pageShown;
+    /** The session's page table is asked for once per dataset, after the first page (see GalleryQuery.prepare). */
+    private boolean prepareRequested;
 
     /**
      * @param session       the open catalog's queries
@@ -106,6 +110,7 @@ public final class GalleryViewModel {
      */
     public void load(Path datasetRoot, List<ClassOption> classOptions) {
         long gen = restart();
+        prepareRequested = false;
         root.set(datasetRoot);
         classes.setAll(classOptions);
         ImageFilter current = filter.get();
@@ -116,7 +121,9 @@ public final class GalleryViewModel {
             List<String> s = open.gallery().splits();
             List<String> kinds = new ArrayList<>(open.gallery().problemKinds().keySet());
             long n = open.gallery().select(current);
-            return new Loaded(all, n, s, kinds);
+            // The first page in the same turn: no round trip through the FX thread and the queue before it.
+            List<GalleryItem> first = n > 0 ? open.gallery().page(0, PAGE_SIZE) : List.of();
+            return new Loaded(all, n, s, kinds, first);
         }).whenCompleteAsync((loaded, error) -> {
             if (gen != generation) {
                 return;
@@ -129,11 +136,18 @@ public final class GalleryViewModel {
             total.set(loaded.total());
             splits.setAll(loaded.splits());
             problemKinds.setAll(loaded.kinds());
+            if (!loaded.first().isEmpty()) {
+                pages.put(0L, loaded.first());
+            }
             selected(loaded.count());
+            if (!loaded.first().isEmpty()) {
+                arrived(0);
+            }
         }, fx);
     }
 
-    private record Loaded(long total, long count, List<String> splits, List<String> kinds) {
+    private record Loaded(long total, long count, List<String> splits, List<String> kinds,
+                          List<GalleryItem> first) {
     }
 
     /** Forgets the dataset (while another is indexed). */
@@ -175,6 +189,7 @@ public final class GalleryViewModel {
     }
 
     private long restart() {
+        pageShown = false;
         generation++;
         requestGeneration = generation;
         pages.clear();
@@ -255,16 +270,44 @@ public final class GalleryViewModel {
                 Long eldest = pages.keySet().iterator().next();
                 pages.remove(eldest);
             }
-            for (LongConsumer l : List.copyOf(pageListeners)) {
-                l.accept(page);
-            }
+            arrived(page);
         }, fx);
+    }
+
+    /** Page {@code page} is in the cache: tells the listeners, and after the first asks for the page table. */
+    private void arrived(long page) {
+        pageShown = true;
+        for (LongConsumer l : List.copyOf(pageListeners)) {
+            l.accept(page);
+        }
+        if (!prepareRequested) {
+            // After the first page, not before: it takes a second or two on a million images.
+            prepareRequested = true;
+            session.submit(open -> {
+                long t0 = System.nanoTime();
+                open.gallery().prepare();
+                LOG.debug("Gallery page table made in {} ms", (System.nanoTime() - t0) / 1_000_000);
+                return null;
+            }).whenComplete((v, e) -> {
+                if (e != null) {
+                    LOG.warn("Cannot make the gallery's page table; pages are read without it", e);
+                }
+            });
+        }
     }
 
     private boolean wanted(long page) {
         long from = page * PAGE_SIZE;
         long to = from + PAGE_SIZE;
         return to + PAGE_SIZE > wantedFrom && from - PAGE_SIZE < wantedTo;
+    }
+
+    /**
+     * True once a page of the current dataset and filter arrived. Thread-safe: background work that should not
+     * compete with the first screen of the gallery waits for it.
+     */
+    public boolean hasShownAPage() {
+        return pageShown;
     }
 
     /** The view says which items are on screen (inclusive); pages far from them are not read. */

@@ -31,6 +31,11 @@ final class ThumbnailTile extends VBox {
 
     static final double NAME_HEIGHT = 20;
     private static final Color PROBLEM = Color.web("#d32f2f");
+    private static final Color UNAVAILABLE = Color.gray(0.55);
+    // Looked up once: Font.font goes through the toolkit's font loader on every call, and tiles are painted
+    // every frame while the grid scrolls.
+    private static final Font NOTE_FONT = Font.font(12);
+    private static final Font BADGE_FONT = Font.font(null, FontWeight.BOLD, 11);
 
     private final GalleryViewModel model;
     private final ThumbnailLoader loader;
@@ -192,10 +197,10 @@ final class ThumbnailTile extends VBox {
                 paintBoxes(g, x, y, w, h);
             }
         } else if (unavailable != null) {
-            g.setFill(Color.gray(0.55));
+            g.setFill(UNAVAILABLE);
             g.setTextAlign(TextAlignment.CENTER);
             g.setTextBaseline(VPos.CENTER);
-            g.setFont(Font.font(12));
+            g.setFont(NOTE_FONT);
             g.fillText(unavailable, s / 2, s / 2);
         }
         if (item.problems() > 0 || !item.present()) {
@@ -221,7 +226,7 @@ final class ThumbnailTile extends VBox {
         g.setFill(PROBLEM);
         g.fillRoundRect(x, y, d, 20, 20, 20);
         g.setFill(Color.WHITE);
-        g.setFont(Font.font(null, FontWeight.BOLD, 11));
+        g.setFont(BADGE_FONT);
         g.setTextAlign(TextAlignment.CENTER);
         g.setTextBaseline(VPos.CENTER);
         g.fillText(text, x + d / 2, y + 10);

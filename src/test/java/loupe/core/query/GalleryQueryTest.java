@@ -77,6 +77,30 @@ class GalleryQueryTest {
     }
 
     @Test
+    void preparedPagesAreTheSameAsPlainPagesForAnyFilter() throws IOException {
+        try (Catalog catalog = Catalog.open(bigCatalog)) {
+            GalleryQuery query = new GalleryQuery(catalog);
+            ImageFilter person = ImageFilter.ALL.withClasses(Set.of(3), false);
+            query.select(person);
+            List<GalleryItem> plain = query.page(20_000, 700);
+            List<GalleryItem> plainAll = new java.util.ArrayList<>();
+            query.select(ImageFilter.ALL);
+            plainAll.addAll(query.page(0, 300));
+            plainAll.addAll(query.page(BIG - 50, 1000));
+
+            query.prepare();
+            assertEquals(BIG, query.size(), "the selection is made again with the same filter");
+            assertEquals(plainAll.subList(0, 300), query.page(0, 300));
+            assertEquals(plainAll.subList(300, 350), query.page(BIG - 50, 1000));
+            assertTrue(query.page(BIG, 1000).isEmpty());
+            query.select(person);
+            assertEquals(plain, query.page(20_000, 700));
+            assertEquals(0, query.select(ImageFilter.ALL.withSplit("val")));
+            assertTrue(query.page(0, 1000).isEmpty());
+        }
+    }
+
+    @Test
     void filtersAndPagesTheFilteredSelection() throws IOException {
         try (Catalog catalog = Catalog.open(bigCatalog)) {
             GalleryQuery query = new GalleryQuery(catalog);

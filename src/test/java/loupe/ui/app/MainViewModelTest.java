@@ -207,9 +207,61 @@ class MainViewModelTest {
         assertNull(model.getCatalogFile(), "a failed index has no catalog to browse");
     }
 
+    @Test
+    void reopensAnIndexedFolderAtOnceThenChecksItForChangesInTheBackground() throws IOException {
+        UiFixtures.yolo(dataset);
+        model(JobRunner.direct()).open(dataset);
+        DeferredRunner index = new DeferredRunner();
+        DeferredRunner check = new DeferredRunner();
+        MainViewModel model = new MainViewModel(index, check, () -> { }, IndexOptions.defaults().withThreads(2),
+                root -> cache.resolve(root.getFileName() + ".duckdb"));
+
+        model.open(dataset);
+        check.runOne();
+
+        // Shown from the catalog as it is, before any file was looked at, and nothing went to the index thread.
+        assertEquals(Status.LOADED, model.getStatus(), model.getMessage());
+        assertFalse(model.isBusy());
+        assertEquals(MainViewModel.CHECKING, model.getStatusText());
+        assertEquals("YOLO \u00b7 4 images \u00b7 7 annotations \u00b7 3 classes", model.getSummary());
+        assertEquals(4, model.getImages().size());
+        assertTrue(index.pending.isEmpty());
+
+        check.runAll();
+        assertEquals(Status.LOADED, model.getStatus());
+        assertTrue(model.getStatusText().startsWith("Up to date"), model.getStatusText());
+        assertEquals(List.of(new ClassCount(0, "car", 3, 2), new ClassCount(1, "tree", 2, 2),
+                new ClassCount(2, "person", 2, 2)), model.getClasses());
+    }
+
+    @Test
+    void refreshesAReopenedFolderWhenTheCheckFindsAChange() throws IOException {
+        UiFixtures.yolo(dataset);
+        model(JobRunner.direct()).open(dataset);
+        Files.writeString(dataset.resolve("labels/train/a.txt"), "2 0.5 0.5 0.2 0.2\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        DeferredRunner check = new DeferredRunner();
+        MainViewModel model = new MainViewModel(JobRunner.direct(), check, () -> { },
+                IndexOptions.defaults().withThreads(2), root -> cache.resolve(root.getFileName() + ".duckdb"));
+        List<Status> seen = new ArrayList<>();
+        model.statusProperty().addListener((obs, old, s) -> seen.add(s));
+
+        model.open(dataset);
+        check.runOne();
+        assertEquals("YOLO \u00b7 4 images \u00b7 7 annotations \u00b7 3 classes", model.getSummary(),
+                "the last index, until the check is done");
+        check.runAll();
+
+        assertEquals(Status.LOADED, model.getStatus(), model.getMessage());
+        assertEquals("YOLO \u00b7 4 images \u00b7 8 annotations \u00b7 3 classes", model.getSummary());
+        assertEquals(new ClassCount(2, "person", 3, 3), model.getClasses().get(2));
+        // INDEXING then LOADED once more: the views follow the status and read the catalog again.
+        assertEquals(List.of(Status.INDEXING, Status.LOADED, Status.INDEXING, Status.LOADED), seen);
+    }
+
     /** Holds jobs until {@link #runAll}, so a test can act while a job is "running". */
     private static final class DeferredRunner implements JobRunner {
-        private final List<Runnable> pending = new ArrayList<>();
+        final List<Runnable> pending = new ArrayList<>();
         final List<Progress> progress = new ArrayList<>();
 
         @Override
@@ -219,9 +271,15 @@ class MainViewModelTest {
         }
 
         void runAll() {
-            List<Runnable> jobs = new ArrayList<>(pending);
-            pending.clear();
-            jobs.forEach(Runnable::run);
+            while (!pending.isEmpty()) {
+                List<Runnable> jobs = new ArrayList<>(pending);
+                pending.clear();
+                jobs.forEach(Runnable::run);
+            }
+        }
+
+        void runOne() {
+            pending.remove(0).run();
         }
     }
 }
