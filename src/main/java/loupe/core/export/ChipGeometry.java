@@ -192,18 +192,7 @@ public final class ChipGeometry {
     }
 
     private static BoundingBox bounds(List<Polygon> polygons) {
-        double minX = Double.POSITIVE_INFINITY, minY = Double.POSITIVE_INFINITY;
-        double maxX = Double.NEGATIVE_INFINITY, maxY = Double.NEGATIVE_INFINITY;
-        for (Polygon p : polygons) {
-            BoundingBox b = p.bounds();
-            if (b != null) {
-                minX = Math.min(minX, b.x());
-                minY = Math.min(minY, b.y());
-                maxX = Math.max(maxX, b.maxX());
-                maxY = Math.max(maxY, b.maxY());
-            }
-        }
-        return minX > maxX ? null : BoundingBox.fromCorners(minX, minY, maxX, maxY);
+        return Polygon.boundsOf(polygons);
     }
 
     /** Signed area of a polygon given as {@code x0, y0, x1, y1, ...} (shoelace formula). */

@@ -49,4 +49,20 @@ public record Polygon(double[] points) {
     public String toString() {
         return "Polygon" + Arrays.toString(points);
     }
+
+    /** The box around all of {@code polygons}, or null when none has a point. */
+    public static BoundingBox boundsOf(java.util.List<Polygon> polygons) {
+        double minX = Double.POSITIVE_INFINITY, minY = Double.POSITIVE_INFINITY;
+        double maxX = Double.NEGATIVE_INFINITY, maxY = Double.NEGATIVE_INFINITY;
+        for (Polygon polygon : polygons) {
+            BoundingBox b = polygon.bounds();
+            if (b != null) {
+                minX = Math.min(minX, b.x());
+                minY = Math.min(minY, b.y());
+                maxX = Math.max(maxX, b.maxX());
+                maxY = Math.max(maxY, b.maxY());
+            }
+        }
+        return minX > maxX ? null : BoundingBox.fromCorners(minX, minY, maxX, maxY);
+    }
 }
