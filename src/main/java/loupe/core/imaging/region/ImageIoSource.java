@@ -3,12 +3,10 @@ package loupe.core.imaging.region;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.LinkedBlockingQueue;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
@@ -40,9 +38,7 @@ final class ImageIoSource implements ImageSource {
     private final List<PyramidLevel> levels;
     private final int[] imageIndex;
     private final int maxReaders;
-    private final LinkedBlockingQueue<ImageReader> idle = new LinkedBlockingQueue<>();
-    private int created;          // guarded by this
-    private volatile boolean closed;
+    private final ReaderPool readers;
 
     private ImageIoSource(Path path, ImageReaderSpi spi, String format, List<PyramidLevel> levels, int[] imageIndex,
                           int maxReaders) {
@@ -53,6 +49,8 @@ final class ImageIoSource implements ImageSource {
         this.levels = List.copyOf(levels);
         this.imageIndex = imageIndex;
         this.maxReaders = maxReaders;
+        this.readers = new ReaderPool(path.toString(), maxReaders, () -> newReader(path, spi),
+                ImageIoSource::dispose);
     }
 
     static ImageIoSource open(Path path, ImageReaderSpi spi, int maxReaders) throws IOException {
@@ -87,8 +85,7 @@ final class ImageIoSource implements ImageSource {
             }
             ImageIoSource source = new ImageIoSource(path, spi, format, levels,
                     indexes.stream().mapToInt(Integer::intValue).toArray(), maxReaders);
-            source.created = 1;
-            source.idle.add(reader);
+            source.readers.adopt(reader);
             keep = true;
             return source;
         } catch (RuntimeException e) {
@@ -210,50 +207,11 @@ final class ImageIoSource implements ImageSource {
     }
 
     private ImageReader borrow() throws IOException {
-        if (closed) {
-            throw new IllegalStateException(path + " is closed");
-        }
-        ImageReader reader = idle.poll();
-        if (reader != null) {
-            return reader;
-        }
-        boolean create;
-        synchronized (this) {
-            create = created < maxReaders;
-            if (create) {
-                created++;
-            }
-        }
-        if (create) {
-            try {
-                return newReader(path, spi);
-            } catch (IOException | RuntimeException e) {
-                synchronized (this) {
-                    created--;
-                }
-                throw e;
-            }
-        }
-        try {
-            return idle.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for a reader of " + path.getFileName());
-        }
+        return readers.borrow();
     }
 
     private void giveBack(ImageReader reader, boolean healthy) {
-        if (healthy && !closed) {
-            idle.add(reader);
-            if (closed && idle.remove(reader)) {   // closed meanwhile: close() may have missed it
-                dispose(reader);
-            }
-            return;
-        }
-        dispose(reader);
-        synchronized (this) {
-            created--;
-        }
+        readers.giveBack(reader, healthy);
     }
 
     private static void dispose(ImageReader reader) {
@@ -270,11 +228,7 @@ final class ImageIoSource implements ImageSource {
 
     @Override
     public void close() {
-        closed = true;
-        ImageReader reader;
-        while ((reader = idle.poll()) != null) {
-            dispose(reader);
-        }
+        readers.close();
     }
 
     @Override

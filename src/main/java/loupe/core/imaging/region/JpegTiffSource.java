@@ -3,14 +3,12 @@ package loupe.core.imaging.region;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
@@ -44,8 +42,7 @@ final class JpegTiffSource implements ImageSource {
     private final List<Level> levels;
     private final List<PyramidLevel> pyramid;
     private final int maxReaders;
-    private final LinkedBlockingQueue<ImageReader> idle = new LinkedBlockingQueue<>();
-    private int created;                 // guarded by this
+    private final ReaderPool decoders;
     private volatile boolean closed;
     private ImageSource fallback;        // guarded by this; opened on first need
 
@@ -55,6 +52,8 @@ final class JpegTiffSource implements ImageSource {
         this.levels = levels;
         this.pyramid = levels.stream().map(Level::level).toList();
         this.maxReaders = maxReaders;
+        this.decoders = new ReaderPool(path.toString(), maxReaders, () -> jdkJpegReader().createReaderInstance(),
+                ImageReader::dispose);
     }
 
     /** The source, or null when the file is not a tiled JPEG TIFF this class handles. */
@@ -301,41 +300,12 @@ final class JpegTiffSource implements ImageSource {
     }
 
     private ImageReader borrow() throws IOException {
-        ImageReader reader = idle.poll();
-        if (reader != null) {
-            return reader;
-        }
-        boolean create;
-        synchronized (this) {
-            create = created < maxReaders;
-            if (create) {
-                created++;
-            }
-        }
-        if (create) {
-            return jdkJpegReader().createReaderInstance();
-        }
-        try {
-            return idle.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for a decoder of " + path.getFileName());
-        }
+        return decoders.borrow();
     }
 
     private void giveBack(ImageReader reader, boolean healthy) {
         reader.setInput(null);
-        if (healthy && !closed) {
-            idle.add(reader);
-            if (closed && idle.remove(reader)) {
-                reader.dispose();
-            }
-            return;
-        }
-        reader.dispose();
-        synchronized (this) {
-            created--;
-        }
+        decoders.giveBack(reader, healthy);
     }
 
     private synchronized ImageSource fallback() throws IOException {
@@ -348,10 +318,7 @@ final class JpegTiffSource implements ImageSource {
     @Override
     public void close() throws IOException {
         closed = true;
-        ImageReader reader;
-        while ((reader = idle.poll()) != null) {
-            reader.dispose();
-        }
+        decoders.close();
         synchronized (this) {
             if (fallback != null) {
                 fallback.close();
