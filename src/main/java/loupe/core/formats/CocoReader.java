@@ -2,10 +2,14 @@ package loupe.core.formats;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -14,6 +18,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -64,6 +74,17 @@ final class CocoReader implements DatasetReader {
 
     private static final int CANCEL_CHECK_INTERVAL = 8192;
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CocoReader.class);
+
+    /**
+     * Files at least this big have their annotations array outlined ({@link JsonOutline}) and parsed in chunks
+     * on several threads; smaller ones in one streaming pass. Settable for tests.
+     */
+    static volatile long outlineMinBytes = 32L << 20;
+
+    /** The size of one chunk of annotations parsed by one thread (a few thousand annotations). */
+    static volatile int chunkBytes = 2 << 20;
+
     @Override
     public void read(ReadContext context) throws IOException {
         List<CocoFile> selected = CocoFormat.select(context.files(), context.root());
@@ -99,9 +120,11 @@ final class CocoReader implements DatasetReader {
         private final int[] baseHits;
         private final String fallbackBase;
 
-        private final ImageIds images = new ImageIds();
+        private final ImageIds images;
         /** Ids of images that were skipped (bad file_name); their annotations are skipped silently. */
-        private final Set<Object> skippedImageIds = new HashSet<>();
+        private final Set<Object> skippedImageIds;
+        /** The file's parse, when this one reads a chunk of its annotations; null for the file's own. */
+        private final FileParse parent;
         private final Set<Integer> categoryIds = new HashSet<>();
         private final DoubleBuffer numbers = new DoubleBuffer();
 
@@ -114,6 +137,8 @@ final class CocoReader implements DatasetReader {
         private String rejectedBbox;
         /** Annotations whose image may lie beyond the point where a malformed file breaks off. */
         private long annotationsAfterBreak;
+        /** The byte offset where the last pass broke off on malformed JSON (-1: unknown). */
+        private long failedAt = -1;
 
         FileParse(ReadContext context, CocoFile file, DatasetSink sink) {
             this.context = context;
@@ -124,11 +149,31 @@ final class CocoReader implements DatasetReader {
             this.bases = bases(path, file.rawSplit(), file.split());
             this.baseHits = new int[bases.length];
             this.fallbackBase = fallbackBase(file.rawSplit());
+            this.images = new ImageIds();
+            this.skippedImageIds = new HashSet<>();
+            this.parent = null;
+        }
+
+        /** A parse of one chunk of {@code parent}'s annotations, into {@code chunk}; after the images are read. */
+        private FileParse(FileParse parent, DatasetSink chunk) {
+            this.context = parent.context;
+            this.files = parent.files;
+            this.path = parent.path;
+            this.split = parent.split;
+            this.sink = chunk;
+            this.bases = parent.bases;
+            this.baseHits = null;
+            this.fallbackBase = parent.fallbackBase;
+            this.images = parent.images;
+            this.skippedImageIds = parent.skippedImageIds;
+            this.imagesRead = parent.imagesRead;
+            this.parent = parent;
         }
 
         void run() {
             Path file = context.root().resolve(path);
-            boolean failed = pass(file, false);
+            JsonOutline outline = outline(file);
+            boolean failed = outline != null ? runOutlined(file, outline) : pass(file, false);
             if (annotationsDeferred) {
                 if (imagesRead || images.size() > 0) {
                     // NOTE: annotations before images. Buffering them would hold the largest part of the file
@@ -152,13 +197,204 @@ final class CocoReader implements DatasetReader {
             }
         }
 
+        /** The outline of a big file, to parse its annotations in parallel; null: read it in one pass. */
+        private JsonOutline outline(Path file) {
+            try {
+                if (Files.size(file) < outlineMinBytes) {
+                    return null;
+                }
+                JsonOutline outline = JsonOutline.scan(file, "annotations", chunkBytes,
+                        () -> context.progress().checkCancelled());
+                return outline != null && outline.elements() > 0 ? outline : null;
+            } catch (IOException e) {
+                return null; // the ordinary pass says what is wrong with the file
+            }
+        }
+
+        /**
+         * Reads an outlined file: one pass over everything but the annotations array (which it sees as empty),
+         * then the annotations in chunks on several threads, handed to the sink in file order. The result is
+         * the one pass's: same records, same order, same problems. Returns true when the file broke off.
+         */
+        private boolean runOutlined(Path file, JsonOutline outline) {
+            JsonOutline.Field annotations = outline.field("annotations");
+            boolean failed = pass(() -> JsonOutline.openWithoutValue(file, annotations), false);
+            annotationsDeferred = false; // placed below, wherever the array lies
+            if (failed && failedAt <= annotations.start()) {
+                return true; // one pass would have stopped before the annotations too
+            }
+            if (!imagesRead && images.size() == 0) {
+                if (!failed) {
+                    problem(ProblemKind.MALFORMED_ANNOTATION, "/annotations",
+                            "the file has annotations but no \"images\" array, so they cannot be placed; "
+                                    + "expected \"images\": [{\"id\": ..., \"file_name\": ...}, ...]");
+                }
+                return failed;
+            }
+            new Chunks(file, outline.chunks()).run();
+            return failed;
+        }
+
+        /**
+         * The annotations of an outlined file, parsed chunk by chunk on the pool the reader runs on (the
+         * indexer's), each chunk into its own buffer; whichever thread completes the next chunk in file order
+         * hands the buffers on to the sink, so the sink sees them in file order, from one thread at a time.
+         */
+        private final class Chunks {
+            private final Path file;
+            private final List<JsonOutline.Chunk> chunks;
+            private final AtomicReferenceArray<ChunkSink> done;
+            private final AtomicInteger next = new AtomicInteger();
+            private final ReentrantLock handing = new ReentrantLock();
+            private volatile int handed;
+            private volatile boolean stopped;
+
+            Chunks(Path file, List<JsonOutline.Chunk> chunks) {
+                this.file = file;
+                this.chunks = chunks;
+                this.done = new AtomicReferenceArray<>(chunks.size());
+            }
+
+            void run() {
+                boolean inPool = ForkJoinTask.inForkJoinPool();
+                ForkJoinPool pool = inPool ? ForkJoinTask.getPool() : ForkJoinPool.commonPool();
+                int workers = Math.max(1, Math.min(chunks.size(),
+                        Math.min(pool.getParallelism(), Runtime.getRuntime().availableProcessors())));
+                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                    List<ForkJoinTask<?>> helpers = new ArrayList<>();
+                    for (int w = 1; w < workers; w++) {
+                        Runnable work = () -> work(channel, workers);
+                        helpers.add(inPool ? ForkJoinTask.adapt(work).fork() : pool.submit(work));
+                    }
+                    RuntimeException failure = null;
+                    try {
+                        work(channel, workers);
+                    } catch (RuntimeException e) {
+                        failure = e;
+                    }
+                    for (ForkJoinTask<?> helper : helpers) {
+                        try {
+                            helper.join();
+                        } catch (RuntimeException e) {
+                            failure = failure == null ? e : failure;
+                        }
+                    }
+                    if (failure instanceof UncheckedIOException e) {
+                        throw e.getCause();
+                    }
+                    if (failure != null) {
+                        throw failure;
+                    }
+                } catch (NoSuchFileException e) {
+                    problem(ProblemKind.FILE_VANISHED, "", "the file disappeared while the dataset was read");
+                } catch (IOException e) {
+                    problem(ProblemKind.MALFORMED_ANNOTATION, "", "cannot read the file: " + e.getMessage());
+                }
+            }
+
+            /** Takes chunks in file order until none is left; stays at most a few chunks ahead of the sink. */
+            private void work(FileChannel channel, int workers) {
+                try {
+                    int i;
+                    while (!stopped && (i = next.getAndIncrement()) < chunks.size()) {
+                        while (!stopped && i - handed > 2 * workers) {
+                            context.progress().checkCancelled();
+                            LockSupport.parkNanos(200_000); // bounded memory: wait for the chunk being handed on
+                        }
+                        done.set(i, parse(channel, chunks.get(i)));
+                        handOn();
+                    }
+                } catch (RuntimeException e) {
+                    stopped = true;
+                    throw e;
+                }
+            }
+
+            private ChunkSink parse(FileChannel channel, JsonOutline.Chunk chunk) {
+                int length = Math.toIntExact(chunk.end() - chunk.start());
+                byte[] bytes = new byte[length + 2];
+                bytes[0] = '[';
+                bytes[length + 1] = ']';
+                ByteBuffer buffer = ByteBuffer.wrap(bytes, 1, length);
+                ChunkSink out = new ChunkSink();
+                try {
+                    for (long at = chunk.start(); buffer.hasRemaining(); ) {
+                        int n = channel.read(buffer, at + buffer.position() - 1);
+                        if (n < 0) {
+                            throw new IOException("the file became shorter while it was read");
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                FileParse parse = new FileParse(FileParse.this, out);
+                try (JsonParser p = JSON.createParser(bytes)) {
+                    p.nextToken(); // the '[' added above
+                    parse.readAnnotations(p, chunk.firstIndex());
+                } catch (JsonProcessingException e) {
+                    out.broken = e;
+                    out.brokenAt = chunk.start() - 1 + (e.getLocation() == null ? 1 : e.getLocation().getByteOffset());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                out.afterBreak = parse.annotationsAfterBreak;
+                return out;
+            }
+
+            /** Hands every finished chunk that is next in file order on to the sink, unless another thread does. */
+            private void handOn() {
+                while (handing.tryLock()) {
+                    try {
+                        ChunkSink chunk;
+                        while (!stopped && handed < chunks.size() && (chunk = done.getAndSet(handed, null)) != null) {
+                            handOn(chunk);
+                            handed++;
+                        }
+                    } finally {
+                        handing.unlock();
+                    }
+                    // A chunk finished while the lock was held may have found it taken: look again.
+                    int h = handed;
+                    if (stopped || h >= chunks.size() || done.get(h) == null) {
+                        return;
+                    }
+                }
+            }
+
+            private void handOn(ChunkSink chunk) {
+                for (Annotation a : chunk.annotations) {
+                    sink.annotation(a);
+                }
+                for (Problem p : chunk.problems) {
+                    report(p);
+                }
+                annotationsAfterBreak += chunk.afterBreak;
+                if (chunk.broken != null) {
+                    String location = "";
+                    try {
+                        long[] at = JsonOutline.lineAndColumn(file, chunk.brokenAt);
+                        location = "line " + at[0] + ", column " + at[1];
+                    } catch (IOException e) {
+                        LOG.debug("cannot locate the JSON error in {}", file, e);
+                    }
+                    report(Problem.of(ProblemKind.MALFORMED_ANNOTATION, path, location, "malformed JSON: "
+                            + chunk.broken.getOriginalMessage() + "; everything before this point was read"));
+                    stopped = true; // one pass would have stopped here
+                }
+            }
+        }
+
         /**
          * One streaming pass over the file. The first reads everything (skipping annotations that come before
          * the images); the second reads only the annotations and stops after them, so an error later in the
          * file is not reported twice. Returns true when the pass ended on an error.
          */
         private boolean pass(Path file, boolean annotationsOnly) {
-            try (InputStream in = Files.newInputStream(file); JsonParser p = JSON.createParser(in)) {
+            return pass(() -> Files.newInputStream(file), annotationsOnly);
+        }
+
+        private boolean pass(InputSource source, boolean annotationsOnly) {
+            try (InputStream in = source.open(); JsonParser p = JSON.createParser(in)) {
                 JsonToken t = p.nextToken();
                 if (t != JsonToken.START_OBJECT) {
                     problem(ProblemKind.MALFORMED_ANNOTATION, JsonValues.location(p.currentLocation()),
@@ -171,7 +407,7 @@ final class CocoReader implements DatasetReader {
                     JsonToken value = p.nextToken();
                     if (annotationsOnly) {
                         if (name.equals("annotations") && value == JsonToken.START_ARRAY) {
-                            readAnnotations(p);
+                            readAnnotations(p, 0);
                             return false;
                         }
                         p.skipChildren();
@@ -187,7 +423,7 @@ final class CocoReader implements DatasetReader {
                         case "annotations" -> {
                             if (expectArray(p, value, "/annotations")) {
                                 if (imagesRead) {
-                                    readAnnotations(p);
+                                    readAnnotations(p, 0);
                                 } else {
                                     annotationsDeferred = true;
                                     p.skipChildren();
@@ -206,6 +442,7 @@ final class CocoReader implements DatasetReader {
             } catch (JsonProcessingException e) {
                 problem(ProblemKind.MALFORMED_ANNOTATION, JsonValues.location(e.getLocation()),
                         "malformed JSON: " + e.getOriginalMessage() + "; everything before this point was read");
+                failedAt = e.getLocation() == null ? -1 : e.getLocation().getByteOffset();
                 return true;
             } catch (AccessDeniedException e) {
                 problem(ProblemKind.PERMISSION_DENIED, "", "cannot read the file: permission denied");
@@ -335,8 +572,8 @@ final class CocoReader implements DatasetReader {
             sink.image(new ImageRef(imagePath, split, width, height));
         }
 
-        private void readAnnotations(JsonParser p) throws IOException {
-            int index = 0;
+        private void readAnnotations(JsonParser p, int firstIndex) throws IOException {
+            int index = firstIndex;
             JsonToken t;
             while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
                 checkCancelled();
@@ -713,9 +950,18 @@ final class CocoReader implements DatasetReader {
         }
 
         private void problem(ProblemKind kind, String location, String message) {
+            if (parent != null) {
+                sink.problem(Problem.of(kind, path, location, message)); // the file's parse lists or counts it
+            } else {
+                report(Problem.of(kind, path, location, message));
+            }
+        }
+
+        /** Lists the first problems of the file and counts the rest. */
+        private void report(Problem problem) {
             if (listedProblems < MAX_LISTED_PROBLEMS) {
                 listedProblems++;
-                sink.problem(Problem.of(kind, path, location, message));
+                sink.problem(problem);
             } else {
                 unlistedProblems++;
             }
@@ -767,6 +1013,40 @@ final class CocoReader implements DatasetReader {
             maxY = Math.max(maxY, b.maxY());
         }
         return BoundingBox.fromCorners(minX, minY, maxX, maxY);
+    }
+
+    /** What one chunk of annotations gave, held until the chunks before it have been handed on. */
+    private static final class ChunkSink implements DatasetSink {
+        final List<Annotation> annotations = new ArrayList<>();
+        final List<Problem> problems = new ArrayList<>();
+        JsonProcessingException broken;
+        long brokenAt;
+        long afterBreak;
+
+        @Override
+        public void classLabel(ClassLabel label) {
+            throw new IllegalStateException("a chunk of annotations declares no classes");
+        }
+
+        @Override
+        public void image(ImageRef image) {
+            throw new IllegalStateException("a chunk of annotations declares no images");
+        }
+
+        @Override
+        public void annotation(Annotation annotation) {
+            annotations.add(annotation);
+        }
+
+        @Override
+        public void problem(Problem problem) {
+            problems.add(problem);
+        }
+    }
+
+    @FunctionalInterface
+    private interface InputSource {
+        InputStream open() throws IOException;
     }
 
     /**

@@ -74,32 +74,39 @@ public final class ThumbnailLoader {
             return CompletableFuture.failedFuture(new Unavailable("cannot read"));
         }
         CompletableFuture<Image> future = new CompletableFuture<>();
-        pool.execute(() -> {
-            if (future.isDone()) {
-                dropped.incrementAndGet(); // cancelled while queued: the cell shows another image now
-                return;
-            }
-            Image ready = cached(key);
-            if (ready != null) {
-                future.complete(ready);
-                return;
-            }
-            try {
-                ThumbnailService.Thumbnail t = service.load(file, size, mtime);
-                (t.fromCache() ? fromDisk : generated).incrementAndGet();
-                Image image = FxImages.toFx(t.image());
-                remember(key, image);
-                future.complete(image);
-            } catch (NoSuchFileException e) {
-                failed.add(key);
-                future.completeExceptionally(new Unavailable("missing file"));
-            } catch (Exception e) {
-                failed.add(key);
-                LOG.debug("No thumbnail for {}: {}", file, e.toString());
-                future.completeExceptionally(new Unavailable("cannot read"));
-            }
-        });
+        try {
+            pool.execute(() -> decode(future, key, file, size, mtime));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // A cell of a gallery whose dataset was just closed asks once more: nothing to show any more.
+            future.completeExceptionally(new Unavailable("closed"));
+        }
         return future;
+    }
+
+    private void decode(CompletableFuture<Image> future, String key, Path file, long size, long mtime) {
+        if (future.isDone()) {
+            dropped.incrementAndGet(); // cancelled while queued: the cell shows another image now
+            return;
+        }
+        Image ready = cached(key);
+        if (ready != null) {
+            future.complete(ready);
+            return;
+        }
+        try {
+            ThumbnailService.Thumbnail t = service.load(file, size, mtime);
+            (t.fromCache() ? fromDisk : generated).incrementAndGet();
+            Image image = FxImages.toFx(t.image());
+            remember(key, image);
+            future.complete(image);
+        } catch (NoSuchFileException e) {
+            failed.add(key);
+            future.completeExceptionally(new Unavailable("missing file"));
+        } catch (Exception e) {
+            failed.add(key);
+            LOG.debug("No thumbnail for {}: {}", file, e.toString());
+            future.completeExceptionally(new Unavailable("cannot read"));
+        }
     }
 
     private synchronized Image cached(String key) {
