@@ -139,6 +139,11 @@ final class CocoReader implements DatasetReader {
         private long annotationsAfterBreak;
         /** The byte offset where the last pass broke off on malformed JSON (-1: unknown). */
         private long failedAt = -1;
+        /** The annotations the outlined pass reads as an empty array, to place its errors; null in one pass. */
+        private JsonOutline.Field elided;
+        /** Problems found after the (elided) annotations, reported after them, in one pass's order. */
+        private boolean holdProblems;
+        private final List<Problem> heldProblems = new ArrayList<>();
 
         FileParse(ReadContext context, CocoFile file, DatasetSink sink) {
             this.context = context;
@@ -218,12 +223,16 @@ final class CocoReader implements DatasetReader {
          */
         private boolean runOutlined(Path file, JsonOutline outline) {
             JsonOutline.Field annotations = outline.field("annotations");
+            elided = annotations;
             boolean failed = pass(() -> JsonOutline.openWithoutValue(file, annotations), false);
             annotationsDeferred = false; // placed below, wherever the array lies
+            holdProblems = false;
             if (failed && failedAt <= annotations.start()) {
+                heldProblems.forEach(this::report);
                 return true; // one pass would have stopped before the annotations too
             }
             if (!imagesRead && images.size() == 0) {
+                heldProblems.forEach(this::report);
                 if (!failed) {
                     problem(ProblemKind.MALFORMED_ANNOTATION, "/annotations",
                             "the file has annotations but no \"images\" array, so they cannot be placed; "
@@ -231,8 +240,12 @@ final class CocoReader implements DatasetReader {
                 }
                 return failed;
             }
-            new Chunks(file, outline.chunks()).run();
-            return failed;
+            Chunks chunks = new Chunks(file, outline.chunks());
+            chunks.run();
+            if (!chunks.stopped) {
+                heldProblems.forEach(this::report); // one pass would have stopped before them otherwise
+            }
+            return failed || chunks.stopped;
         }
 
         /**
@@ -421,6 +434,8 @@ final class CocoReader implements DatasetReader {
                             }
                         }
                         case "annotations" -> {
+                            // One pass would read the annotations here: hold back what follows until they are read.
+                            holdProblems = elided != null && imagesRead;
                             if (expectArray(p, value, "/annotations")) {
                                 if (imagesRead) {
                                     readAnnotations(p, 0);
@@ -440,9 +455,9 @@ final class CocoReader implements DatasetReader {
                 }
                 return false;
             } catch (JsonProcessingException e) {
-                problem(ProblemKind.MALFORMED_ANNOTATION, JsonValues.location(e.getLocation()),
-                        "malformed JSON: " + e.getOriginalMessage() + "; everything before this point was read");
                 failedAt = e.getLocation() == null ? -1 : e.getLocation().getByteOffset();
+                problem(ProblemKind.MALFORMED_ANNOTATION, location(e),
+                        "malformed JSON: " + e.getOriginalMessage() + "; everything before this point was read");
                 return true;
             } catch (AccessDeniedException e) {
                 problem(ProblemKind.PERMISSION_DENIED, "", "cannot read the file: permission denied");
@@ -453,6 +468,20 @@ final class CocoReader implements DatasetReader {
             } catch (IOException e) {
                 problem(ProblemKind.MALFORMED_ANNOTATION, "", "cannot read the file: " + e.getMessage());
                 return true;
+            }
+        }
+
+        /** Where a pass broke off, in the file's lines (the outlined pass reads the file without its annotations). */
+        private String location(JsonProcessingException e) {
+            if (elided == null || failedAt < 0 || failedAt <= elided.start()) {
+                return JsonValues.location(e.getLocation());
+            }
+            try {
+                long[] at = JsonOutline.lineAndColumn(context.root().resolve(path),
+                        JsonOutline.originalOffset(elided, failedAt));
+                return "line " + at[0] + ", column " + at[1];
+            } catch (IOException io) {
+                return "";
             }
         }
 
@@ -727,7 +756,7 @@ final class CocoReader implements DatasetReader {
             JsonToken t;
             while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
                 if (t.isNumeric()) {
-                    double v = p.getDoubleValue();
+                    double v = JsonValues.doubleValue(p);
                     finite &= Double.isFinite(v);
                     if (count < 4) {
                         box[count] = v;
@@ -832,7 +861,7 @@ final class CocoReader implements DatasetReader {
             JsonToken t = p.nextToken();
             if (t != null && t.isNumeric()) {
                 numbers.clear();
-                numbers.add(p.getDoubleValue());
+                numbers.add(JsonValues.doubleValue(p));
                 boolean ok = readNumbers(p);
                 addPolygon(polygons, ok, 0, pointer);
                 return new SegmentationResult(polygons, null);
@@ -867,7 +896,7 @@ final class CocoReader implements DatasetReader {
             JsonToken t;
             while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
                 if (t.isNumeric()) {
-                    numbers.add(p.getDoubleValue());
+                    numbers.add(JsonValues.doubleValue(p));
                 } else {
                     ok = false;
                     p.skipChildren();
@@ -959,6 +988,10 @@ final class CocoReader implements DatasetReader {
 
         /** Lists the first problems of the file and counts the rest. */
         private void report(Problem problem) {
+            if (holdProblems) {
+                heldProblems.add(problem);
+                return;
+            }
             if (listedProblems < MAX_LISTED_PROBLEMS) {
                 listedProblems++;
                 sink.problem(problem);

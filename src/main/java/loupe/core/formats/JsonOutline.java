@@ -1,9 +1,13 @@
 package loupe.core.formats;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,8 +32,8 @@ import java.util.List;
  */
 final class JsonOutline {
 
-    /** A top-level field: its value's bytes are {@code [start, end)}, which hold {@code newlines} line breaks. */
-    record Field(String name, long start, long end, long newlines) {
+    /** A top-level field: its value's bytes are {@code [start, end)}. */
+    record Field(String name, long start, long end) {
     }
 
     /**
@@ -42,20 +46,27 @@ final class JsonOutline {
     private static final int BUFFER = 1 << 20;
     private static final int MAX_DEPTH = 255;
     private static final int MAX_KEY = 1024;
+    private static final byte[] EMPTY_ARRAY = {'[', ']'};
 
     // Byte classes outside strings.
-    private static final byte OTHER = 0, SPACE = 1, NEWLINE = 2, STRUCTURE = 3;
+    private static final byte OTHER = 0, SPACE = 1, STRUCTURE = 2;
     private static final byte[] CLASS = new byte[256];
 
     static {
         CLASS[' '] = SPACE;
         CLASS['\t'] = SPACE;
         CLASS['\r'] = SPACE;
-        CLASS['\n'] = NEWLINE;
+        CLASS['\n'] = SPACE;
         for (char c : "\"{}[],:".toCharArray()) {
             CLASS[c] = STRUCTURE;
         }
     }
+
+    // Eight bytes at a time (SWAR): a byte of a long is zero in zeroBytes(x ^ pattern) where x has the pattern's byte.
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long QUOTES = 0x2222222222222222L, BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
+    // '[' and '{' (0x5B, 0x7B) both become 0x7B with bit 0x20 set; ']' and '}' both 0x7D.
+    private static final long CASE_BIT = 0x2020202020202020L, OPENS = 0x7B7B7B7B7B7B7B7BL, CLOSES = 0x7D7D7D7D7D7D7D7DL;
 
     private final List<Field> fields;
     private final List<Chunk> chunks;
@@ -106,9 +117,8 @@ final class JsonOutline {
     }
 
     /**
-     * The file as if {@code field}'s value were an empty array ({@code [} and {@code ]} around the value's line
-     * breaks, so line numbers after it stay right): a parser reads everything else without the cost of the
-     * big array.
+     * The file as if {@code field}'s value were an empty array: a parser reads everything else without the cost
+     * of the big array. {@link #originalOffset} maps its byte offsets back to the file's.
      */
     static InputStream openWithoutValue(Path file, Field field) throws IOException {
         InputStream head = new BoundedInputStream(Files.newInputStream(file), field.start());
@@ -121,7 +131,13 @@ final class JsonOutline {
             throw e;
         }
         return new SequenceInputStream(Collections.enumeration(
-                List.of(head, new EmptyArrayInputStream(field.newlines()), tail)));
+                List.of(head, new ByteArrayInputStream(EMPTY_ARRAY), tail)));
+    }
+
+    /** The file's byte offset of a byte offset in {@link #openWithoutValue}'s stream. */
+    static long originalOffset(Field elided, long offset) {
+        return offset < elided.start() + EMPTY_ARRAY.length ? offset
+                : offset - elided.start() - EMPTY_ARRAY.length + elided.end();
     }
 
     /** The line and column (1-based, as the JSON parser reports them) of a byte offset of the file. */
@@ -149,6 +165,31 @@ final class JsonOutline {
         return new long[] {line, offset - lineStart + 1};
     }
 
+    /** The lowest set bit marks the first zero byte of v (higher marks may be spurious; they are never used). */
+    private static long zeroBytes(long v) {
+        return (v - 0x0101010101010101L) & ~v & 0x8080808080808080L;
+    }
+
+    /** The index of the next quote or bracket from i, or n. */
+    private static int skipToStringOrBracket(byte[] b, int i, int n) {
+        while (i + 8 <= n) {
+            long x = (long) LONGS.get(b, i);
+            long y = x | CASE_BIT;
+            long hit = zeroBytes(x ^ QUOTES) | zeroBytes(y ^ OPENS) | zeroBytes(y ^ CLOSES);
+            if (hit != 0) {
+                return i + (Long.numberOfTrailingZeros(hit) >>> 3);
+            }
+            i += 8;
+        }
+        for (; i < n; i++) {
+            byte c = b[i];
+            if (c == '"' || c == '{' || c == '[' || c == '}' || c == ']') {
+                return i;
+            }
+        }
+        return n;
+    }
+
     /** The state machine; one per scan. */
     private static final class Scanner {
         private final byte[] target;
@@ -159,17 +200,15 @@ final class JsonOutline {
         private final byte[] stack = new byte[MAX_DEPTH + 1];
         private int depth;
         private boolean inString, escaped;
-        private long newlines;
         /** End (exclusive) of the last byte that was not white space. */
         private long lastEnd;
-        private long newlinesAtLastEnd;
 
         // Root object state.
         private boolean expectKey, collectingKey, rootClosed;
         private final byte[] key = new byte[MAX_KEY];
         private int keyLength;
         private String fieldName;
-        private long valueStart = -1, valueNewlines;
+        private long valueStart = -1;
 
         // The chosen array.
         private boolean inTarget;
@@ -210,40 +249,41 @@ final class JsonOutline {
             int i = 0;
             while (i < n) {
                 if (inString) {
-                    // The tight loop: most bytes of a string are neither a quote nor a backslash.
-                    while (i < n) {
-                        byte c = b[i];
-                        if (escaped) {
-                            escaped = false;
-                        } else if (c == '\\') {
-                            escaped = true;
-                        } else if (c == '"') {
-                            break;
-                        } else if (c == '\n') {
-                            newlines++;
-                        }
-                        if (collectingKey) {
-                            if (keyLength == MAX_KEY) {
-                                return false;
-                            }
-                            key[keyLength++] = c;
-                        }
-                        i++;
+                    i = collectingKey ? keyString(b, i, n) : skipString(b, i, n);
+                    if (i < 0) {
+                        return false;
                     }
+                    if (i == n) {
+                        return true; // the string goes on in the next block
+                    }
+                    inString = false; // b[i] is the closing quote
+                    lastEnd = base + i + 1;
+                    if (collectingKey && !endKey()) {
+                        return false;
+                    }
+                    i++;
+                    continue;
+                }
+                if (depth >= 3 || (depth == 2 && !inTarget)) {
+                    // Inside an element or a field's value: only strings and brackets matter.
+                    i = skipToStringOrBracket(b, i, n);
                     if (i == n) {
                         return true;
                     }
-                    inString = false;
-                    lastEnd = base + i + 1;
-                    newlinesAtLastEnd = newlines;
-                    if (collectingKey) {
-                        collectingKey = false;
-                        fieldName = new String(key, 0, keyLength, StandardCharsets.UTF_8);
-                        for (Field f : fields) {
-                            if (f.name().equals(fieldName)) {
-                                return false; // a field named twice: the ordinary parse decides
-                            }
+                    byte c = b[i];
+                    if (c == '"') {
+                        inString = true;
+                    } else if (c == '{' || c == '[') {
+                        if (depth == MAX_DEPTH) {
+                            return false;
                         }
+                        stack[depth++] = c;
+                    } else {
+                        if (stack[depth - 1] != (c == '}' ? '{' : '[')) {
+                            return false;
+                        }
+                        depth--;
+                        lastEnd = base + i + 1;
                     }
                     i++;
                     continue;
@@ -255,11 +295,6 @@ final class JsonOutline {
                     i++;
                     continue;
                 }
-                if (kind == NEWLINE) {
-                    newlines++;
-                    i++;
-                    continue;
-                }
                 if (rootClosed) {
                     return false; // something after the root object
                 }
@@ -268,15 +303,12 @@ final class JsonOutline {
                         return false;
                     }
                     startValue(pos);
-                    lastEnd = pos + 1;
-                    newlinesAtLastEnd = newlines;
                     i++;
                     // The rest of a number or literal: no structure in it.
                     while (i < n && CLASS[b[i] & 0xFF] == OTHER) {
                         i++;
                     }
                     lastEnd = base + i;
-                    newlinesAtLastEnd = newlines;
                     continue;
                 }
                 switch (c) {
@@ -285,6 +317,9 @@ final class JsonOutline {
                             return false;
                         }
                         if (depth == 1 && expectKey) {
+                            if (fieldName != null) {
+                                return false; // two keys in a row
+                            }
                             collectingKey = true;
                             keyLength = 0;
                         } else {
@@ -301,15 +336,11 @@ final class JsonOutline {
                         } else {
                             startValue(pos);
                         }
-                        if (depth == MAX_DEPTH) {
-                            return false;
-                        }
                         stack[depth++] = c;
                         if (depth == 2 && c == '[' && isTarget()) {
                             inTarget = true;
                         }
                         lastEnd = pos + 1;
-                        newlinesAtLastEnd = newlines;
                     }
                     case '}', ']' -> {
                         if (depth == 0 || stack[depth - 1] != (c == '}' ? '{' : '[')) {
@@ -329,7 +360,6 @@ final class JsonOutline {
                         }
                         depth--;
                         lastEnd = pos + 1;
-                        newlinesAtLastEnd = newlines;
                     }
                     case ',' -> {
                         if (depth == 1) {
@@ -357,6 +387,70 @@ final class JsonOutline {
             return true;
         }
 
+        /** Collects a top-level key up to its closing quote; -1 when it is too long to be one. */
+        private int keyString(byte[] b, int i, int n) {
+            for (; i < n; i++) {
+                byte c = b[i];
+                if (escaped) {
+                    escaped = false;
+                } else if (c == '\\') {
+                    escaped = true;
+                } else if (c == '"') {
+                    return i;
+                }
+                if (keyLength == MAX_KEY) {
+                    return -1;
+                }
+                key[keyLength++] = c;
+            }
+            return n;
+        }
+
+        private boolean endKey() {
+            collectingKey = false;
+            fieldName = new String(key, 0, keyLength, StandardCharsets.UTF_8);
+            for (Field f : fields) {
+                if (f.name().equals(fieldName)) {
+                    return false; // a field named twice: the ordinary parse decides
+                }
+            }
+            return true;
+        }
+
+        /** Skips string content to its closing quote (returned), or to n when the string goes on. */
+        private int skipString(byte[] b, int i, int n) {
+            if (escaped) {
+                if (i >= n) {
+                    return n;
+                }
+                escaped = false;
+                i++;
+            }
+            while (true) {
+                // Eight bytes at a time: most string bytes are neither a quote nor a backslash.
+                while (i + 8 <= n) {
+                    long x = (long) LONGS.get(b, i);
+                    long hit = zeroBytes(x ^ QUOTES) | zeroBytes(x ^ BACKSLASHES);
+                    if (hit != 0) {
+                        i += Long.numberOfTrailingZeros(hit) >>> 3;
+                        break;
+                    }
+                    i += 8;
+                }
+                while (i < n && b[i] != '"' && b[i] != '\\') {
+                    i++;
+                }
+                if (i >= n || b[i] == '"') {
+                    return Math.min(i, n);
+                }
+                if (i + 1 >= n) {
+                    escaped = true; // the escaped byte is in the next block
+                    return n;
+                }
+                i += 2;
+            }
+        }
+
         private boolean isTarget() {
             return fieldName != null && fieldName.length() == target.length
                     && java.util.Arrays.equals(fieldName.getBytes(StandardCharsets.UTF_8), target);
@@ -366,7 +460,6 @@ final class JsonOutline {
         private void startValue(long pos) {
             if (depth == 1 && valueStart < 0 && !expectKey) {
                 valueStart = pos;
-                valueNewlines = newlines;
             } else if (depth == 2 && inTarget && elementStart < 0) {
                 elementStart = pos;
                 if (chunkStart < 0) {
@@ -381,7 +474,7 @@ final class JsonOutline {
             if (valueStart < 0) {
                 return false;
             }
-            fields.add(new Field(fieldName, valueStart, lastEnd, newlinesAtLastEnd - valueNewlines));
+            fields.add(new Field(fieldName, valueStart, lastEnd));
             fieldName = null;
             valueStart = -1;
             return true;
@@ -441,37 +534,6 @@ final class JsonOutline {
         @Override
         public void close() throws IOException {
             in.close();
-        }
-    }
-
-    /** {@code [}, then {@code newlines} line breaks, then {@code ]}. */
-    private static final class EmptyArrayInputStream extends InputStream {
-        private final long length;
-        private long pos;
-
-        EmptyArrayInputStream(long newlines) {
-            this.length = newlines + 2;
-        }
-
-        private byte at(long i) {
-            return i == 0 ? (byte) '[' : i == length - 1 ? (byte) ']' : (byte) '\n';
-        }
-
-        @Override
-        public int read() {
-            return pos < length ? at(pos++) : -1;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (pos >= length) {
-                return -1;
-            }
-            int n = (int) Math.min(len, length - pos);
-            for (int i = 0; i < n; i++) {
-                b[off + i] = at(pos++);
-            }
-            return n;
         }
     }
 }

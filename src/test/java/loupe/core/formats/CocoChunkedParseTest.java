@@ -56,7 +56,7 @@ class CocoChunkedParseTest {
         List<String> onePass = parse(root, Long.MAX_VALUE, 1);
         List<String> chunked = parse(root, 0, 4);
         assertTrue(onePass.size() > 3000, "annotations and problems were read: " + onePass.size());
-        assertEquals(onePass, chunked);
+        assertSameRecords(onePass, chunked);
         assertTrue(onePass.stream().anyMatch(s -> s.startsWith("problem") && s.contains("/annotations/")),
                 "the fixture has bad annotations");
     }
@@ -65,7 +65,7 @@ class CocoChunkedParseTest {
     void prettyPrintedFileWithAnnotationsBeforeImagesGivesTheSameResult() throws Exception {
         Path root = dataset(generated(800, false, true, ",\n    "));
         assertOutlined(root, 800);
-        assertEquals(parse(root, Long.MAX_VALUE, 1), parse(root, 0, 3));
+        assertSameRecords(parse(root, Long.MAX_VALUE, 1), parse(root, 0, 3));
     }
 
     @Test
@@ -77,9 +77,22 @@ class CocoChunkedParseTest {
         assertOutlined(root, 2000);
         List<String> onePass = parse(root, Long.MAX_VALUE, 1);
         List<String> chunked = parse(root, 0, 4);
-        assertEquals(onePass, chunked);
+        assertSameRecords(onePass, chunked);
         assertTrue(chunked.stream().anyMatch(s -> s.contains("malformed JSON") && s.contains("line ")),
                 chunked.subList(Math.max(0, chunked.size() - 5), chunked.size()).toString());
+    }
+
+    @Test
+    void malformedJsonAfterTheAnnotationsIsReportedAtTheSameLine() throws Exception {
+        String json = generated(1500, true, true, ",\n");
+        int at = json.lastIndexOf("\"name\": \"dog\"");
+        json = json.substring(0, at) + "\"name\": dog" + json.substring(at + "\"name\": \"dog\"".length());
+        Path root = dataset(json);
+        assertOutlined(root, 1500);
+        List<String> onePass = parse(root, Long.MAX_VALUE, 1);
+        assertSameRecords(onePass, parse(root, 0, 2));
+        assertTrue(onePass.stream().anyMatch(s -> s.contains("malformed JSON") && s.contains("line ")),
+                onePass.subList(Math.max(0, onePass.size() - 3), onePass.size()).toString());
     }
 
     @Test
@@ -106,6 +119,16 @@ class CocoChunkedParseTest {
             Files.writeString(file, bad);
             assertNull(JsonOutline.scan(file, "list", 1, () -> { }), bad);
         }
+    }
+
+    /** Equal lists; on failure, says where they first differ rather than printing thousands of records. */
+    private static void assertSameRecords(List<String> expected, List<String> actual) {
+        int n = Math.min(expected.size(), actual.size());
+        for (int i = 0; i < n; i++) {
+            assertEquals(expected.get(i), actual.get(i), "record " + i);
+        }
+        assertEquals(expected.size(), actual.size(), "records; extra: "
+                + (expected.size() > n ? expected.subList(n, expected.size()) : actual.subList(n, actual.size())));
     }
 
     /** The file is one the chunked parse takes: its outline is followed and has every annotation. */
