@@ -36,23 +36,18 @@ final class JsonValues {
                 i++;
             }
             long mantissa = 0;
-            int digits = 0, exponent = 0;
-            boolean fraction = false;
-            for (; i < end; i++) {
-                char c = text[i];
-                if (c >= '0' && c <= '9') {
-                    if (mantissa > 0 || c != '0') {
-                        digits++;
-                    }
-                    mantissa = mantissa * 10 + (c - '0');
-                    if (fraction) {
-                        exponent--;
-                    }
-                } else if (c == '.' && !fraction) {
-                    fraction = true;
-                } else {
-                    break;
+            int start = i;
+            for (; i < end && text[i] >= '0' && text[i] <= '9'; i++) {
+                mantissa = mantissa * 10 + (text[i] - '0');
+            }
+            int digits = i - start, exponent = 0;
+            if (i < end && text[i] == '.') {
+                int point = ++i;
+                for (; i < end && text[i] >= '0' && text[i] <= '9'; i++) {
+                    mantissa = mantissa * 10 + (text[i] - '0');
                 }
+                exponent = point - i;
+                digits += i - point;
             }
             if (i < end && (text[i] == 'e' || text[i] == 'E')) {
                 int e = 0, sign = 1;
@@ -60,13 +55,14 @@ final class JsonValues {
                 if (i < end && (text[i] == '+' || text[i] == '-')) {
                     sign = text[i++] == '-' ? -1 : 1;
                 }
-                int start = i;
+                int first = i;
                 for (; i < end && text[i] >= '0' && text[i] <= '9' && e < 1000; i++) {
                     e = e * 10 + (text[i] - '0');
                 }
-                exponent = i > start ? exponent + sign * e : Integer.MIN_VALUE;
+                exponent = i > first ? exponent + sign * e : Integer.MIN_VALUE;
             }
-            if (i == end && digits <= 15 && mantissa < (1L << 53) && exponent >= -22 && exponent <= 22) {
+            // At most 18 digits (leading zeros included) cannot overflow the long.
+            if (i == end && digits <= 18 && mantissa < (1L << 53) && exponent >= -22 && exponent <= 22) {
                 double value = exponent < 0 ? mantissa / EXACT_POWERS_OF_TEN[-exponent]
                         : mantissa * EXACT_POWERS_OF_TEN[exponent];
                 return negative ? -value : value;
