@@ -22,6 +22,7 @@ import loupe.core.model.Annotation;
 import loupe.core.model.BoundingBox;
 import loupe.core.model.ClassLabel;
 import loupe.core.model.ImageRef;
+import loupe.core.model.Polygon;
 import loupe.core.model.Problem;
 import loupe.core.model.ProblemKind;
 
@@ -41,8 +42,10 @@ import loupe.core.model.ProblemKind;
  * all companions, an image id defined by two of them going to the first (in path order).
  *
  * <p><b>Records.</b> {@code bbox} is COCO's top-left corner and size in pixels, taken as it is; {@code score}
- * becomes the attribute {@code "score"} as written. A record without a usable {@code image_id},
- * {@code category_id} or four-number {@code bbox} (segmentation-only or keypoint-only results among them) is
+ * becomes the attribute {@code "score"} as written. A {@code segmentation} is kept as the COCO reader keeps it:
+ * polygons, or an RLE mask (compressed or uncompressed counts) in the {@link CocoRle} attributes; a result with a
+ * mask but no {@code bbox} gets the mask's bounds. A record without a usable {@code image_id},
+ * {@code category_id} or four-number {@code bbox} (keypoint-only results among them) is
  * reported ({@code MALFORMED_ANNOTATION} at its JSON pointer) and skipped; one for an image id no companion
  * defines is reported ({@code ORPHAN_ANNOTATION}); an unknown category id is kept and left to the indexer. At
  * most {@value #MAX_LISTED_PROBLEMS} problems a file are listed.
@@ -372,6 +375,7 @@ public final class CocoResultsFormat implements DatasetFormat {
                 double[] bbox = null;
                 String score = null;
                 boolean badBbox = false;
+                Segmentation segmentation = null;
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String field = p.currentName();
                     JsonToken value = p.nextToken();
@@ -386,8 +390,14 @@ public final class CocoResultsFormat implements DatasetFormat {
                             score = value.isScalarValue() ? p.getText() : null;
                             p.skipChildren();
                         }
+                        case "segmentation" -> segmentation = segmentation(p, value, pointer + "/segmentation", problems);
                         default -> p.skipChildren();
                     }
+                }
+                if (bbox == null && !badBbox && segmentation != null && segmentation.bounds() != null) {
+                    // A segmentation result without a box (some tools write only the mask): the mask's bounds.
+                    BoundingBox b = segmentation.bounds();
+                    bbox = new double[] {b.x(), b.y(), b.width(), b.height()};
                 }
                 if (imageId == null || categoryId == null || bbox == null
                         || categoryId < Integer.MIN_VALUE || categoryId > Integer.MAX_VALUE) {
@@ -418,9 +428,20 @@ public final class CocoResultsFormat implements DatasetFormat {
                     firstOrphan = firstOrphan == null ? imageId : firstOrphan;
                     continue;
                 }
-                Map<String, String> attributes = score == null ? Map.of() : Map.of("score", score);
+                Map<String, String> attributes = new HashMap<>();
+                if (score != null) {
+                    attributes.put("score", score);
+                }
+                List<Polygon> polygons = List.of();
+                if (segmentation != null) {
+                    polygons = segmentation.polygons();
+                    if (segmentation.rleAttribute() != null) {
+                        attributes.put(CocoRle.SOURCE_FORM, segmentation.sourceForm());
+                        attributes.put(CocoRle.ATTRIBUTE, segmentation.rleAttribute());
+                    }
+                }
                 sink.annotation(new Annotation(image, categoryId.intValue(),
-                        new BoundingBox(bbox[0], bbox[1], bbox[2], bbox[3]), List.of(), false, attributes));
+                        new BoundingBox(bbox[0], bbox[1], bbox[2], bbox[3]), polygons, false, attributes));
             }
         } catch (JsonParseException e) {
             problems.add(ProblemKind.MALFORMED_ANNOTATION, JsonValues.location(e.getLocation()),
@@ -436,6 +457,112 @@ public final class CocoResultsFormat implements DatasetFormat {
                     + String.join(", ", names) + " does not define (the first: " + firstOrphan + "); skipped"));
         }
         problems.summarise();
+    }
+
+    /** A result's mask: polygons, or an RLE kept as COCO's reader keeps it (see {@link CocoRle}). */
+    private record Segmentation(List<Polygon> polygons, String rleAttribute, String sourceForm, BoundingBox bounds) {
+    }
+
+    /**
+     * Reads a {@code segmentation}: a list of flat polygons, or an RLE object with compressed (string) or
+     * uncompressed (list) counts. Null, with a problem, when it is neither; the result keeps its box.
+     */
+    private static Segmentation segmentation(JsonParser p, JsonToken value, String pointer, ListedProblems problems)
+            throws IOException {
+        if (value == JsonToken.START_ARRAY) {
+            List<Polygon> polygons = new ArrayList<>();
+            JsonToken t;
+            boolean ok = true;
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
+                double[] points = t == JsonToken.START_ARRAY ? numbers(p) : null;
+                if (points == null || points.length % 2 != 0) {
+                    ok = false;
+                    if (t != JsonToken.START_ARRAY) {
+                        p.skipChildren();
+                    }
+                } else if (points.length > 0) {
+                    polygons.add(new Polygon(points));
+                }
+            }
+            if (!ok) {
+                problems.add(ProblemKind.MALFORMED_ANNOTATION, pointer, "segmentation has a polygon that is not a list"
+                        + " of x, y numbers; expected [[x0, y0, x1, y1, ...], ...]; that polygon is skipped");
+            }
+            BoundingBox bounds = polygons.isEmpty() ? null : Polygon.boundsOf(polygons);
+            return new Segmentation(List.copyOf(polygons), null, null, bounds);
+        }
+        if (value != JsonToken.START_OBJECT) {
+            if (value != JsonToken.VALUE_NULL) {
+                problems.add(ProblemKind.MALFORMED_ANNOTATION, pointer, "segmentation is "
+                        + JsonValues.describe(value, p) + "; expected a list of polygons or an RLE object");
+            }
+            p.skipChildren();
+            return null;
+        }
+        double[] size = null;
+        double[] counts = null;
+        String text = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken v = p.nextToken();
+            if (field.equals("size") && v == JsonToken.START_ARRAY) {
+                size = numbers(p);
+            } else if (field.equals("counts") && v == JsonToken.VALUE_STRING) {
+                text = p.getText();
+            } else if (field.equals("counts") && v == JsonToken.START_ARRAY) {
+                counts = numbers(p);
+            } else {
+                p.skipChildren();
+            }
+        }
+        String bad;
+        if (size == null || size.length != 2 || size[0] != (int) size[0] || size[1] != (int) size[1]
+                || (text == null && counts == null)) {
+            bad = "it needs \"size\": [height, width] and \"counts\" (a string or a list of integers)";
+        } else {
+            try {
+                int h = (int) size[0], w = (int) size[1];
+                CocoRle rle;
+                String compressed;
+                if (text != null) {
+                    rle = CocoRle.fromString(h, w, text);
+                    compressed = text;
+                } else {
+                    long[] runs = new long[counts.length];
+                    for (int i = 0; i < runs.length; i++) {
+                        if (counts[i] != Math.rint(counts[i])) {
+                            throw new IllegalArgumentException("counts has a value that is not an integer");
+                        }
+                        runs[i] = (long) counts[i];
+                    }
+                    rle = new CocoRle(h, w, runs);
+                    compressed = rle.toCompressedString();
+                }
+                return new Segmentation(List.of(), CocoRle.toAttribute(h, w, compressed),
+                        text != null ? CocoRle.COMPRESSED : CocoRle.UNCOMPRESSED, rle.bounds());
+            } catch (IllegalArgumentException e) {
+                bad = e.getMessage();
+            }
+        }
+        problems.add(ProblemKind.MALFORMED_ANNOTATION, pointer, "RLE segmentation is malformed: " + bad
+                + "; the mask is dropped (the bbox is kept when there is one)");
+        return null;
+    }
+
+    /** The numbers of an array up to its closing bracket; null when something else was in it (consumed). */
+    private static double[] numbers(JsonParser p) throws IOException {
+        DoubleBuffer values = new DoubleBuffer();
+        boolean ok = true;
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
+            if (t.isNumeric() && Double.isFinite(p.getDoubleValue())) {
+                values.add(p.getDoubleValue());
+            } else {
+                ok = false;
+                p.skipChildren();
+            }
+        }
+        return ok ? java.util.Arrays.copyOf(values.values, values.size) : null;
     }
 
     /** A bbox of four finite numbers, or null (the value is consumed either way). */

@@ -96,7 +96,8 @@ class CocoResultsFormatTest {
         assertEquals(1, sink.annotations().size());
         Map<String, Problem> problems = new TreeMap<>();
         sink.problems().forEach(p -> problems.put(p.location(), p));
-        assertEquals(List.of("", "/1", "/2", "/3", "/4"), new ArrayList<>(problems.keySet()));
+        // the segmentation-only result's mask is malformed ("x" is no RLE for 30x40), so it has no box either
+        assertEquals(List.of("", "/1", "/1/segmentation", "/2", "/3", "/4"), new ArrayList<>(problems.keySet()));
         assertTrue(problems.get("/1").message().startsWith("result without a usable bbox;"));
         assertTrue(problems.get("/2").message().startsWith("result without a usable bbox (not four numbers)"));
         assertTrue(problems.get("/3").message().startsWith("result without a usable image_id;"));
@@ -104,6 +105,44 @@ class CocoResultsFormatTest {
         assertEquals(ProblemKind.ORPHAN_ANNOTATION, orphans.kind());
         assertEquals("2 results are for image ids that annotations/instances_val.json does not define "
                 + "(the first: 42); skipped", orphans.message());
+    }
+
+    @Test
+    void keepsSegmentationResultsAsPolygonsOrRleMasks() throws IOException {
+        write("annotations/instances_val2017.json", VAL);
+        jpeg("images/val2017/a.jpg", 40, 30);
+        // A 30x40 mask, column-major runs: 100 off, 20 on (column 3, rows 10..29), 1080 off.
+        String compressed = new CocoRle(30, 40, new long[] {100, 20, 1080}).toCompressedString();
+        write("segm_val2017_results.json", """
+                [{"image_id": 1, "category_id": 3, "bbox": [3, 10, 1, 20], "score": 0.9,
+                  "segmentation": {"size": [30, 40], "counts": "%s"}},
+                 {"image_id": 1, "category_id": 1, "score": 0.8,
+                  "segmentation": {"size": [30, 40], "counts": [100, 20, 1080]}},
+                 {"image_id": 1, "category_id": 1, "bbox": [1, 1, 4, 4], "score": 0.7,
+                  "segmentation": [[1, 1, 5, 1, 5, 5]]},
+                 {"image_id": 1, "category_id": 1, "bbox": [2, 2, 3, 3], "score": 0.6,
+                  "segmentation": {"size": [30, 40], "counts": [5, 5]}}]
+                """.formatted(compressed));
+
+        CollectingSink sink = load(dir);
+
+        List<Annotation> a = sink.annotations();
+        assertEquals(4, a.size(), a.toString());
+        assertEquals("rle", a.get(0).attributes().get(CocoRle.SOURCE_FORM));
+        assertEquals("30 40 " + compressed, a.get(0).attributes().get(CocoRle.ATTRIBUTE));
+        assertEquals("0.9", a.get(0).attributes().get("score"));
+        // no bbox: the mask's bounds (column 3, rows 10..29)
+        assertEquals("rle-uncompressed", a.get(1).attributes().get(CocoRle.SOURCE_FORM));
+        assertBoxEquals(new BoundingBox(3, 10, 1, 20), a.get(1).box());
+        assertEquals(1, a.get(2).polygons().size());
+        assertEquals(List.of(1.0, 1.0, 5.0, 1.0, 5.0, 5.0),
+                java.util.Arrays.stream(a.get(2).polygons().get(0).points()).boxed().toList());
+        // a malformed mask is reported; the result keeps its box
+        assertBoxEquals(new BoundingBox(2, 2, 3, 3), a.get(3).box());
+        assertEquals(null, a.get(3).attributes().get(CocoRle.ATTRIBUTE));
+        assertEquals(1, sink.problems().size(), sink.problems().toString());
+        assertTrue(sink.problems().get(0).location().equals("/3/segmentation")
+                && sink.problems().get(0).message().contains("RLE segmentation is malformed"), sink.problems().toString());
     }
 
     @Test
