@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Content-check benchmarks (issue 4), side by side on the same files in the same run:
 #  1. exact-duplicate hashing (CRC-32 + CRC-32C of every image, `loupe index --hashes`, phase "hashes") against the
-#     disk's sequential read rate: `cat` of the same files in the same order (one stream, and as many streams as
+#     disk's sequential read rate as `loupe probe` measures it (the issue's yardstick), `cat` of the same files in the same order (one stream, and as many streams as
 #     Loupe's threads) and fio on one 1 GB file with O_DIRECT. Before every cold run the files are evicted
 #     from the page cache one by one (posix_fadvise DONTNEED: this touches only these files, not other
 #     people's cache). A warm run (files cached) shows the hashing's own CPU limit.
@@ -55,17 +55,28 @@ if command -v fio > /dev/null; then
   done
   rm -f "$work/fio.dat"
 fi
+probe_seq() { # the disk's sequential read rate as `loupe probe` measures it (cold: files evicted first), MB/s
+  evict
+  java -jar "$jar" probe "$data" --no-write --json -q --seconds 3 --threads "1,$threads" | "$py" -c '
+import json, sys
+j = json.load(sys.stdin)
+runs = [r for p in j["phases"] if p["name"] == "sequential reads" for r in p["runs"]]
+print("%.0f" % max(r["megabytesPerSecond"] for r in runs))'
+}
 for r in $(seq "$rounds"); do
+  seq_rate=$(probe_seq); echo "round $r cold loupe probe, sequential reads (best of 1 and $threads threads): $seq_rate MB/s"
   evict; s=$(secs cat1); echo "round $r cold cat, 1 stream:        $s s  $(mbs "$s") MB/s"
   evict; s=$(secs catn); echo "round $r cold cat, $threads streams:       $s s  $(mbs "$s") MB/s"
   evict; cp "$work/base.duckdb" "$work/r.duckdb"
   java -jar "$jar" index "$data" --catalog "$work/r.duckdb" --threads "$threads" --hashes --json -q > "$work/r.json"
-  "$py" - "$work/r.json" "$bytes" "$files" "$r" <<'PY'
+  "$py" - "$work/r.json" "$bytes" "$files" "$r" "$seq_rate" <<'PY'
 import json, sys
-j = json.load(open(sys.argv[1])); b = int(sys.argv[2]); n = int(sys.argv[3])
+j = json.load(open(sys.argv[1])); b = int(sys.argv[2]); n = int(sys.argv[3]); seq = float(sys.argv[5])
 p = j["phaseMillis"]
-print("round %s cold loupe --hashes: content hash %.3f s  %.0f MB/s; dHash %.3f s  %.0f images/s; duplicates %d ms"
-      % (sys.argv[4], p["hashes"] / 1e3, b / 1e6 / (p["hashes"] / 1e3), p["dhash"] / 1e3, n / (p["dhash"] / 1e3),
+rate = b / 1e6 / (p["hashes"] / 1e3)
+print("round %s cold loupe --hashes: content hash %.3f s  %.0f MB/s (%.2fx the probe's sequential rate);"
+      " dHash %.3f s  %.0f images/s; duplicates %d ms"
+      % (sys.argv[4], p["hashes"] / 1e3, rate, rate / seq, p["dhash"] / 1e3, n / (p["dhash"] / 1e3),
          p.get("duplicates", 0)))
 PY
   rm -f "$work/r.duckdb"
