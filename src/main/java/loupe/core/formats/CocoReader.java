@@ -80,7 +80,7 @@ final class CocoReader implements DatasetReader {
      * Files at least this big have their annotations array outlined ({@link JsonOutline}) and parsed in chunks
      * on several threads; smaller ones in one streaming pass. Settable for tests.
      */
-    static volatile long outlineMinBytes = 32L << 20;
+    static volatile long outlineMinBytes = 8L << 20;
 
     /** The size of one chunk of annotations parsed by one thread (a few thousand annotations). */
     static volatile int chunkBytes = 2 << 20;
