@@ -23,6 +23,7 @@ public final class GroupSources {
         SOURCES.put("regex", GroupSources::regex);
         SOURCES.put("folder", GroupSources::folder);
         SOURCES.put("duplicates", GroupSources::duplicates);
+        SOURCES.put("near-duplicates", new NearDuplicateGroups());
     }
 
     private GroupSources() {

@@ -139,7 +139,8 @@ public record Recipe(Integer version, Long seed, Filter filter, Labels labels, B
      * A rule that puts images in the same group. {@code by}: "regex" (images whose paths give the same first
      * capture group of {@code pattern}, or the same whole match when it has no group), "folder" (same parent
      * folder), "duplicates" (same value in the catalog's hash table {@code table}.{@code column}; the defaults
-     * look for a table {@code image_hashes}; skipped with a note when absent).
+     * look for a table {@code image_hashes}; skipped with a note when absent), "near-duplicates" (dHashes within
+     * the index's near-duplicate distance, transitively; see {@code NearDuplicateGroups}).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record GroupRule(String by, String pattern, String table, String column) {
