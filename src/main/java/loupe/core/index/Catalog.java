@@ -178,20 +178,12 @@ public final class Catalog implements AutoCloseable {
                 }
             }
         }
-        // One transaction: in autocommit mode every CREATE is a commit of its own (a new catalog: 30 of them).
-        connection.setAutoCommit(false);
         try (Statement st = connection.createStatement()) {
             for (String sql : SCHEMA) {
                 st.execute(sql);
             }
-            setMeta("schema_version", String.valueOf(SCHEMA_VERSION));
-            connection.commit();
-        } catch (SQLException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(true);
         }
+        setMeta("schema_version", String.valueOf(SCHEMA_VERSION));
         if (isIndexed()) {
             boolean stale;
             try (Statement st = connection.createStatement();
