@@ -2,8 +2,11 @@ package loupe;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Set;
 
 import loupe.cli.LoupeCommand;
+import loupe.core.index.DuckDbLibrary;
 
 /**
  * Entry point. No arguments, or a folder, starts the desktop app; anything else runs the command line.
@@ -15,7 +18,15 @@ public final class Main {
     private Main() {
     }
 
+    /** Commands that open a catalog: DuckDB's native library is loaded for them while the command line is parsed. */
+    private static final Set<String> CATALOG_COMMANDS = Set.of("index", "stats", "validate", "report", "manifest",
+            "export", "shards", "chip", "convert");
+
     public static void main(String[] args) {
+        if (args.length > 0 && CATALOG_COMMANDS.contains(args[0])
+                && Arrays.stream(args).noneMatch(a -> a.equals("-h") || a.equals("--help"))) {
+            DuckDbLibrary.preload();
+        }
         if (startsApp(args)) {
             loupe.ui.app.LoupeApp.start(args);
             return;
@@ -33,7 +44,8 @@ public final class Main {
             return true;
         }
         String first = args[0];
-        return !first.startsWith("-") && !LoupeCommand.isCommand(first) && args.length == 1
+        // The argument count first: isCommand builds the whole command model, which execute builds again.
+        return args.length == 1 && !first.startsWith("-") && !LoupeCommand.isCommand(first)
                 && java.nio.file.Files.isDirectory(java.nio.file.Path.of(first));
     }
 }

@@ -1,11 +1,15 @@
 package loupe.core.imaging;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
 
 import javax.imageio.ImageIO;
@@ -15,23 +19,36 @@ import javax.imageio.stream.ImageInputStream;
 /**
  * Reads image sizes from file headers without decoding. JPEG, PNG, GIF, BMP and WebP headers are parsed
  * here directly (a few hundred bytes, one open); TIFF goes through ImageIO with header-only input.
- * Thread-safe: every call opens its own channel.
+ * Thread-safe: every call opens the file anew. Files of the default file system only.
  *
  * <p>Channels and bit depth come from the same bytes (JPEG frame header, PNG IHDR, GIF screen descriptor,
  * BMP info header, WebP chunk flags, TIFF tags). The EXIF orientation is read from the JPEG APP1 segment,
- * a PNG eXIf chunk within the first 4 KB, or the TIFF orientation tag: only IFD0's entries, not the rest.
+ * a PNG eXIf chunk within the first read (8 KB), or the TIFF orientation tag: only IFD0's entries, not the rest.
  *
  * <p>Besides the size, JPEG and PNG get a cheap truncation check: their last bytes must hold the
  * end-of-image marker (JPEG {@code FFD9}) or the {@code IEND} chunk (PNG). A truncated download is the most
- * common corrupt image in real datasets, and this catches it with one more read of 32 bytes.
+ * common corrupt image in real datasets, and this catches it with one more read of 32 bytes, or none when
+ * the file is small enough for the first read to hold all of it.
  */
 public final class ImageHeaders {
 
-    private static final int FIRST_READ = 4096;
+    /**
+     * Bytes read first. Larger than any usual header so that a small file (40% of a COCO-like set of 64-640 px
+     * JPEGs is under 8 KB) is read whole in one call, and its end-of-image check needs no second read.
+     */
+    private static final int FIRST_READ = 8192;
 
-    static {
-        ImageIO.setUseCache(false);
-    }
+    /** Bytes read at the end for the end-of-image check (some writers pad after the marker). */
+    private static final int TAIL = 32;
+
+    /**
+     * Each thread's buffer for the first read: it never leaves {@link #read} (headers are copied out as numbers),
+     * and reusing it spares allocating and zeroing 8 KB per image, 160 MB for 20,000 images.
+     */
+    private static final ThreadLocal<byte[]> FIRST_BYTES = ThreadLocal.withInitial(() -> new byte[FIRST_READ]);
+
+    private static final byte[] JPEG_END = {(byte) 0xFF, (byte) 0xD9};
+    private static final byte[] PNG_END = {'I', 'E', 'N', 'D'};
 
     private ImageHeaders() {
     }
@@ -43,18 +60,27 @@ public final class ImageHeaders {
      * @throws IOException           when the file cannot be read at all (missing, permission denied)
      */
     public static ImageHeader read(Path file) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = channel.size();
-            ByteBuffer head = readAt(channel, 0, (int) Math.min(FIRST_READ, size));
+        // NOTE: RandomAccessFile, not FileChannel: in a fresh JVM (an index run reads each header once) opening
+        // and reading 20,000 small files this way took 230 ms of CPU against 400 ms through FileChannel.open,
+        // whose longer Java call chains run interpreted until the JIT catches up.
+        RandomAccessFile opened;
+        try {
+            opened = new RandomAccessFile(file.toFile(), "r");
+        } catch (FileNotFoundException e) {
+            throw openFailure(file, e);
+        }
+        try (RandomAccessFile in = opened) {
+            long size = in.length();
+            ByteBuffer head = readAt(in, 0, FIRST_BYTES.get(), (int) Math.min(FIRST_READ, size));
             if (head.remaining() < 12) {
                 throw new CorruptImageException("file too small to be an image (" + size + " bytes)");
             }
             int b0 = head.get(0) & 0xff, b1 = head.get(1) & 0xff;
             if (b0 == 0xFF && b1 == 0xD8) {
-                return jpeg(channel, size, head);
+                return jpeg(in, size, head);
             }
             if (b0 == 0x89 && b1 == 'P' && head.get(2) == 'N' && head.get(3) == 'G') {
-                return png(channel, size, head);
+                return png(in, size, head);
             }
             if (b0 == 'G' && b1 == 'I' && head.get(2) == 'F') {
                 head.order(ByteOrder.LITTLE_ENDIAN);
@@ -73,14 +99,14 @@ public final class ImageHeaders {
                 return webp(head);
             }
             if ((b0 == 'I' && b1 == 'I') || (b0 == 'M' && b1 == 'M')) {
-                return tiff(channel, size, viaImageIo(file, "tiff"));
+                return tiff(in, size, viaImageIo(file, "tiff"));
             }
             throw new CorruptImageException("not a JPEG, PNG, GIF, BMP, WebP or TIFF file (starts with "
                     + String.format("%02X %02X", b0, b1) + ")");
         }
     }
 
-    private static ImageHeader jpeg(FileChannel channel, long size, ByteBuffer head) throws IOException {
+    private static ImageHeader jpeg(RandomAccessFile in, long size, ByteBuffer head) throws IOException {
         long pos = 2;
         int orientation = 0;
         ByteBuffer buf = head;
@@ -88,9 +114,12 @@ public final class ImageHeaders {
         while (pos + 4 <= size) {
             if (pos + 10 > bufStart + buf.limit()) {
                 bufStart = pos;
-                buf = readAt(channel, pos, (int) Math.min(FIRST_READ, size - pos));
+                buf = readAt(in, pos, (int) Math.min(FIRST_READ, size - pos));
             }
             int at = (int) (pos - bufStart);
+            if (at + 4 > buf.limit()) {     // the file shrank since its size was taken
+                throw new CorruptImageException("JPEG is truncated: no frame header in " + size + " bytes");
+            }
             if ((buf.get(at) & 0xff) != 0xFF) {
                 throw new CorruptImageException("JPEG marker expected at byte " + pos);
             }
@@ -110,12 +139,15 @@ public final class ImageHeaders {
             boolean startOfFrame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8
                     && marker != 0xCC;
             if (startOfFrame) {
+                if (at + 10 > buf.limit()) {
+                    throw new CorruptImageException("JPEG is truncated inside its frame header at byte " + pos);
+                }
                 int height = ((buf.get(at + 5) & 0xff) << 8) | (buf.get(at + 6) & 0xff);
                 int width = ((buf.get(at + 7) & 0xff) << 8) | (buf.get(at + 8) & 0xff);
                 int precision = buf.get(at + 4) & 0xff;
                 int components = buf.get(at + 9) & 0xff;
                 ImageHeader header = checked(width, height, "jpeg", components, precision, orientation);
-                if (!endsWith(channel, size, new byte[] {(byte) 0xFF, (byte) 0xD9})) {
+                if (!endsWith(in, size, head, JPEG_END)) {
                     throw new CorruptImageException("JPEG is truncated: no end-of-image marker in its last bytes",
                             header);
                 }
@@ -128,9 +160,9 @@ public final class ImageHeaders {
                 long body = Math.min(length - 2, size - pos - 4);
                 if (at + 4 + 6 + 8 <= buf.limit() && isExif(buf, at + 4)) {
                     // Usually all of IFD0 is in the bytes already read: no more reads unless it points further.
-                    orientation = exifOrientation(channel, buf, bufStart, pos + 4, body);
+                    orientation = exifOrientation(in, buf, bufStart, pos + 4, body);
                 } else {
-                    orientation = exifOrientation(channel, null, 0, pos + 4, body);
+                    orientation = exifOrientation(in, null, 0, pos + 4, body);
                 }
             }
             pos += 2 + length;
@@ -138,7 +170,7 @@ public final class ImageHeaders {
         throw new CorruptImageException("JPEG is truncated: no frame header in " + size + " bytes");
     }
 
-    private static ImageHeader png(FileChannel channel, long size, ByteBuffer head) throws IOException {
+    private static ImageHeader png(RandomAccessFile in, long size, ByteBuffer head) throws IOException {
         if (head.remaining() < 24 || head.get(12) != 'I' || head.get(13) != 'H' || head.get(14) != 'D'
                 || head.get(15) != 'R') {
             throw new CorruptImageException("PNG without an IHDR chunk");
@@ -153,7 +185,7 @@ public final class ImageHeaders {
         };
         ImageHeader header = checked(head.getInt(16), head.getInt(20), "png", channels, bitDepth,
                 pngOrientation(head));
-        if (!endsWith(channel, size, new byte[] {'I', 'E', 'N', 'D'})) {
+        if (!endsWith(in, size, head, PNG_END)) {
             throw new CorruptImageException("PNG is truncated: no IEND chunk at its end", header);
         }
         return header;
@@ -185,6 +217,9 @@ public final class ImageHeaders {
     }
 
     private static ImageHeader viaImageIo(Path file, String format) throws IOException {
+        // Here, not in a static initialiser: ImageIO's first use scans its plugins (130 ms of CPU), which the
+        // formats parsed above never need.
+        ImageIO.setUseCache(false);
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
@@ -218,10 +253,10 @@ public final class ImageHeaders {
      * The orientation tag of a JPEG APP1 segment's body ({@code length} bytes at {@code start}), or 0 when it is
      * not EXIF or has no orientation. Reads IFD0 lazily: usually the first few hundred bytes of the segment.
      */
-    private static int exifOrientation(FileChannel channel, ByteBuffer buf, long bufStart, long start, long length)
+    private static int exifOrientation(RandomAccessFile in, ByteBuffer buf, long bufStart, long start, long length)
             throws IOException {
         if (buf == null) {
-            ByteBuffer id = readAt(channel, start, 6);
+            ByteBuffer id = readAt(in, start, 6);
             if (id.limit() < 6 || !isExif(id, 0)) {
                 return 0;
             }
@@ -237,7 +272,7 @@ public final class ImageHeaders {
             if (buf != null && from >= bufStart && from + len <= bufStart + buf.limit()) {
                 return buf.slice((int) (from - bufStart), len);
             }
-            return readAt(channel, from, len);
+            return readAt(in, from, len);
         }, TiffTags.ORIENTATION);
         return tags == null ? 0 : validOrientation(tags[0]);
     }
@@ -272,9 +307,9 @@ public final class ImageHeaders {
     }
 
     /** Adds the channels, bit depth and orientation of a classic TIFF's IFD0 to the size ImageIO read. */
-    private static ImageHeader tiff(FileChannel channel, long size, ImageHeader header) throws IOException {
+    private static ImageHeader tiff(RandomAccessFile in, long size, ImageHeader header) throws IOException {
         int[] tags = TiffTags.ifd0((offset, n) -> offset < 0 || offset >= size ? ByteBuffer.allocate(0)
-                        : readAt(channel, offset, (int) Math.min(n, size - offset)),
+                        : readAt(in, offset, (int) Math.min(n, size - offset)),
                 TiffTags.SAMPLES_PER_PIXEL, TiffTags.BITS_PER_SAMPLE, TiffTags.ORIENTATION);
         if (tags == null) {
             return header;
@@ -290,10 +325,15 @@ public final class ImageHeaders {
         return value >= 1 && value <= 8 ? value : 0;
     }
 
-    private static boolean endsWith(FileChannel channel, long size, byte[] marker) throws IOException {
-        // Some writers pad after the marker; look at the last 32 bytes, not just the last two.
-        int n = (int) Math.min(32, size);
-        ByteBuffer tail = readAt(channel, size - n, n);
+    /**
+     * True when {@code marker} is within the file's last {@link #TAIL} bytes; {@code head} holds the file's first
+     * bytes, and spares the read when they reach the end (a file that shrank since {@code size} was taken reads
+     * short here, and is then judged by what it holds now).
+     */
+    private static boolean endsWith(RandomAccessFile in, long size, ByteBuffer head, byte[] marker)
+            throws IOException {
+        int n = (int) Math.min(TAIL, size);
+        ByteBuffer tail = head.limit() >= size ? head.slice((int) (size - n), n) : readAt(in, size - n, n);
         outer:
         for (int i = tail.limit() - marker.length; i >= 0; i--) {
             for (int j = 0; j < marker.length; j++) {
@@ -306,15 +346,41 @@ public final class ImageHeaders {
         return false;
     }
 
-    private static ByteBuffer readAt(FileChannel channel, long position, int length) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(length);
-        while (buf.hasRemaining()) {
-            int n = channel.read(buf, position + buf.position());
+    /** Up to {@code length} bytes from {@code position}: fewer at the end of the file. */
+    private static ByteBuffer readAt(RandomAccessFile file, long position, int length) throws IOException {
+        return readAt(file, position, new byte[length], length);
+    }
+
+    /** As {@link #readAt(RandomAccessFile, long, int)}, into {@code bytes}. */
+    private static ByteBuffer readAt(RandomAccessFile file, long position, byte[] bytes, int length)
+            throws IOException {
+        if (file.getFilePointer() != position) {
+            file.seek(position);
+        }
+        int read = 0;
+        while (read < length) {
+            int n = file.read(bytes, read, length - read);
             if (n < 0) {
                 break;
             }
+            read += n;
         }
-        buf.flip();
-        return buf;
+        return ByteBuffer.wrap(bytes, 0, read);
+    }
+
+    /**
+     * The exception {@link java.nio.file.Files} would throw for a file RandomAccessFile cannot open, whose
+     * FileNotFoundException says why only in its message: callers tell a vanished file from an unreadable one.
+     */
+    private static IOException openFailure(Path file, FileNotFoundException e) {
+        if (Files.notExists(file)) {
+            return new NoSuchFileException(file.toString());
+        }
+        if (Files.isRegularFile(file) && !Files.isReadable(file)) {
+            return new AccessDeniedException(file.toString());
+        }
+        FileSystemException failure = new FileSystemException(file.toString(), null, e.getMessage());
+        failure.initCause(e);
+        return failure;
     }
 }

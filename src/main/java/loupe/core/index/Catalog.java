@@ -145,6 +145,7 @@ public final class Catalog implements AutoCloseable {
         } catch (IOException e) {
             throw new CatalogException("cannot create the catalog folder for " + file, e);
         }
+        DuckDbLibrary.await();
         try {
             Class.forName("org.duckdb.DuckDBDriver");
             DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file);

@@ -14,8 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,6 +58,9 @@ import loupe.core.task.Progress;
 public final class Indexer {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Indexer.class);
+
+    /** Images whose headers are read in one go while the chunk before is staged (see Run.readHeaders). */
+    private static final int HEADER_CHUNK = 8192;
 
     private final IndexOptions options;
 
@@ -99,6 +104,11 @@ public final class Indexer {
             String reason;
             boolean unchanged;
             String filesFingerprint;
+            // Detection needs only the listing: it runs on its own thread while files are stat'ed and headers
+            // read. A catalog never indexed cannot be unchanged, so there it starts at once; otherwise only once
+            // the files turn out changed (re-detecting a million unchanged paths would be wasted work).
+            CompletableFuture<Formats.Detection> detection = chosen == null && !catalog.isIndexed()
+                    ? detectAside(absolute, listing) : null;
             try (Catalog.Stage stage = catalog.openStage()) {
                 run.stage = stage;
                 for (Problem p : walk.problems()) {
@@ -123,21 +133,31 @@ public final class Indexer {
                     format = chosen;
                     reason = "chosen with --format";
                 } else {
-                    long detectStart = System.nanoTime();
-                    Formats.Detection detection = Formats.detect(absolute, listing);
-                    LOG.debug("format detected in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - detectStart));
-                    format = detection.format();
-                    reason = detection.support().reason();
+                    if (detection == null) {
+                        detection = detectAside(absolute, listing);
+                    }
+                    format = null;
+                    reason = null;
                 }
-                run.format = format;
                 if (!unchanged) {
                     run.stageFiles();
                     stage.flush();
                 }
                 LOG.debug("compared with the last index: {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - mark));
                 if (!unchanged) {
+                    if (detection != null && detection.isCompletedExceptionally()) {
+                        awaitDetection(detection);  // an undetectable dataset fails before its headers are read
+                    }
                     run.readHeaders();
                     progress.checkCancelled();
+                    if (format == null) {
+                        Formats.Detection detected = awaitDetection(detection);
+                        format = detected.format();
+                        reason = detected.support().reason();
+                    }
+                }
+                run.format = format;
+                if (!unchanged) {
                     if (format.needsImageHeaders()) {
                         run.loadCachedHeaders();
                     }
@@ -191,6 +211,46 @@ public final class Indexer {
                     phases);
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /** Starts format detection on a thread of its own (a daemon: it never keeps the JVM alive). */
+    private static CompletableFuture<Formats.Detection> detectAside(Path root, FileListing listing) {
+        CompletableFuture<Formats.Detection> result = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            long start = System.nanoTime();
+            try {
+                result.complete(Formats.detect(root, listing));
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+            LOG.debug("format detected in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        }, "loupe-detect");
+        thread.setDaemon(true);
+        thread.start();
+        return result;
+    }
+
+    /** The detection's result, or the exception it threw (UnknownFormatException, IOException ...). */
+    private static Formats.Detection awaitDetection(CompletableFuture<Formats.Detection> detection)
+            throws IOException {
+        try {
+            return detection.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IOException(cause);
         }
     }
 
@@ -320,36 +380,74 @@ public final class Indexer {
             globalSink.problem(problem);
         }
 
-        /** Reads the header of every image that is new or changed since it was last cached. */
-        void readHeaders() throws IOException {
-            List<String> uncached = catalog.pathsWithoutCachedHeader();
-            int[] todo = uncached.stream().filter(DatasetPaths::isImage).mapToInt(listing::indexOf)
-                    .filter(i -> i >= 0).toArray();
+        /**
+         * Reads the header of every image that is new or changed since it was last cached. The pool reads one
+         * chunk of images while this thread stages the chunk before it: the appender is never contended, and a
+         * killed run keeps what was staged (see {@link Catalog.Stage}).
+         */
+        void readHeaders() throws IOException, SQLException {
+            int[] todo = imagesWithoutCachedHeader();
+            ImageHeader[] read = new ImageHeader[todo.length];
+            String[] errors = new String[todo.length];
+            boolean[] found = new boolean[todo.length];
             AtomicLong done = new AtomicLong();
             progress.update("headers", 0, todo.length);
-            parallel(todo.length, k -> {
-                int i = todo[k];
-                String path = listing.get(i);
-                headersRead.incrementAndGet();
-                try {
-                    ImageHeader h = ImageHeaders.read(root.resolve(path));
-                    headers[i] = h;
-                    stage.header(path, sizes[i], mtimes[i], h, null);
-                } catch (CorruptImageException e) {
-                    // A truncated file keeps the size read before the damage: its boxes can still be placed.
-                    ImageHeader h = e.header();
-                    headers[i] = h;
-                    stage.header(path, sizes[i], mtimes[i], h, e.getMessage());
-                } catch (NoSuchFileException e) {
-                    globalSink.problem(Problem.of(ProblemKind.FILE_VANISHED, path, "file vanished during indexing"));
-                } catch (AccessDeniedException e) {
-                    globalSink.problem(Problem.of(ProblemKind.PERMISSION_DENIED, path, "cannot be read: permission denied"));
+            int stagedUpTo = 0;
+            for (int from = 0; from < todo.length; from += HEADER_CHUNK) {
+                int chunkStart = from;
+                int chunkEnd = Math.min(todo.length, chunkStart + HEADER_CHUNK);
+                ForkJoinTask<?> reading = start(chunkEnd - chunkStart, k -> {
+                    int j = chunkStart + k;
+                    String path = listing.get(todo[j]);
+                    headersRead.incrementAndGet();
+                    try {
+                        read[j] = ImageHeaders.read(root.resolve(path));
+                        found[j] = true;
+                    } catch (CorruptImageException e) {
+                        // A truncated file keeps the size read before the damage: its boxes can still be placed.
+                        read[j] = e.header();
+                        errors[j] = e.getMessage();
+                        found[j] = true;
+                    } catch (NoSuchFileException e) {
+                        globalSink.problem(Problem.of(ProblemKind.FILE_VANISHED, path, "file vanished during indexing"));
+                    } catch (AccessDeniedException e) {
+                        globalSink.problem(Problem.of(ProblemKind.PERMISSION_DENIED, path, "cannot be read: permission denied"));
+                    }
+                    long d = done.incrementAndGet();
+                    if ((d & 255) == 0 || d == todo.length) {
+                        progress.update("headers", d, todo.length);
+                    }
+                });
+                stageHeaders(todo, read, errors, found, stagedUpTo, chunkStart);
+                stagedUpTo = chunkStart;
+                await(reading);
+            }
+            stageHeaders(todo, read, errors, found, stagedUpTo, todo.length);
+        }
+
+        /** Stages the headers read of {@code todo[from..to)} (all but vanished files) and keeps them for readers. */
+        private void stageHeaders(int[] todo, ImageHeader[] read, String[] errors, boolean[] found, int from,
+                                  int to) throws SQLException {
+            for (int j = from; j < to; j++) {
+                if (found[j]) {
+                    int i = todo[j];
+                    headers[i] = read[j];
+                    stage.header(listing.get(i), sizes[i], mtimes[i], read[j], errors[j]);
                 }
-                long d = done.incrementAndGet();
-                if ((d & 63) == 0 || d == todo.length) {
-                    progress.update("headers", d, todo.length);
-                }
-            });
+            }
+        }
+
+        /**
+         * The listing positions of the images whose header is not cached for their current size and mtime. With
+         * nothing cached (a new catalog) that is every image found by the stat, without asking the catalog.
+         */
+        private int[] imagesWithoutCachedHeader() throws CatalogException {
+            if (catalog.queryLong("SELECT count(*) FROM (SELECT 1 FROM header_cache LIMIT 1)") == 0) {
+                return IntStream.range(0, listing.size())
+                        .filter(i -> sizes[i] >= 0 && DatasetPaths.isImage(listing.get(i))).toArray();
+            }
+            return catalog.pathsWithoutCachedHeader().stream().filter(DatasetPaths::isImage)
+                    .mapToInt(listing::indexOf).filter(i -> i >= 0).toArray();
         }
 
         @Override
@@ -447,17 +545,27 @@ public final class Indexer {
 
         /** Runs {@code task} for 0..n-1 on the pool, checking for cancellation at every item. */
         private void parallel(int n, IndexedTask task) throws IOException {
+            await(start(n, task));
+        }
+
+        /** Starts {@code task} for 0..n-1 on the pool; {@link #await} waits for it. */
+        private ForkJoinTask<?> start(int n, IndexedTask task) {
+            return pool.submit(() -> IntStream.range(0, n).parallel().forEach(i -> {
+                progress.checkCancelled();
+                try {
+                    task.run(i);
+                } catch (IOException e) {
+                    throw new WrappedIo(e);
+                } catch (SQLException e) {
+                    throw new WrappedIo(new CatalogException("cannot write to the catalog", e));
+                }
+            }));
+        }
+
+        /** Waits for a task {@link #start} started, rethrowing what it threw; then checks for cancellation. */
+        private void await(ForkJoinTask<?> task) throws IOException {
             try {
-                pool.submit(() -> IntStream.range(0, n).parallel().forEach(i -> {
-                    progress.checkCancelled();
-                    try {
-                        task.run(i);
-                    } catch (IOException e) {
-                        throw new WrappedIo(e);
-                    } catch (SQLException e) {
-                        throw new WrappedIo(new CatalogException("cannot write to the catalog", e));
-                    }
-                })).get();
+                task.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new CancellationException("interrupted");

@@ -56,6 +56,60 @@ class ImageHeadersTest {
         assertEquals(new ImageHeader(400, 300, "jpeg", 3, 8, 0), e.header(), "the size read before the damage is kept");
     }
 
+    /** An image of random pixels: it compresses badly, so its file is as large as wanted. */
+    private Path writeNoise(String format, int side) throws IOException {
+        Path file = dir.resolve("noise-" + side + "." + format);
+        BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+        java.util.Random random = new java.util.Random(side);
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
+                image.setRGB(x, y, random.nextInt());
+            }
+        }
+        assertTrue(ImageIO.write(image, format, file.toFile()), "no writer for " + format);
+        return file;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jpg", "png"})
+    void checksTheEndOfSmallFilesReadWholeAndOfLargeFiles(String format) throws IOException {
+        // 8 px of noise is a file of a few hundred bytes (read whole by the first read); 200 px is tens of KB.
+        for (int side : new int[] {8, 200}) {
+            Path file = writeNoise(format, side);
+            byte[] bytes = Files.readAllBytes(file);
+            assertTrue(side == 8 ? bytes.length < 4096 : bytes.length > 20_000, bytes.length + " bytes");
+            assertEquals(side, ImageHeaders.read(file).width(), "intact " + side + " px");
+
+            Files.write(file, Arrays.copyOf(bytes, bytes.length + 20));
+            assertEquals(side, ImageHeaders.read(file).width(), "padded after the end marker, " + side + " px");
+
+            // JPEG: the FFD9 marker; PNG: the IEND chunk's CRC and half its type.
+            int cut = format.equals("jpg") ? 2 : 6;
+            Files.write(file, Arrays.copyOf(bytes, bytes.length - cut));
+            CorruptImageException e = assertThrows(CorruptImageException.class, () -> ImageHeaders.read(file),
+                    "end cut off, " + side + " px");
+            assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+            assertEquals(side, e.header().width());
+        }
+    }
+
+    @Test
+    void rejectsJpegCutInsideItsFrameHeaderAfterReadingALargerFile() throws IOException {
+        // The first read goes into a buffer each thread reuses: bytes of the larger file read before must not
+        // stand in for the frame header the cut file lacks.
+        Path large = writeNoise("jpg", 200);
+        assertEquals(200, ImageHeaders.read(large).width());
+        byte[] bytes = Files.readAllBytes(large);
+        int frame = 2;
+        while (!((bytes[frame] & 0xff) == 0xFF && (bytes[frame + 1] & 0xff) == 0xC0)) {
+            frame += 2 + (((bytes[frame + 2] & 0xff) << 8) | (bytes[frame + 3] & 0xff));
+        }
+        Path cut = dir.resolve("cut.jpg");
+        Files.write(cut, Arrays.copyOf(bytes, frame + 7));  // marker, length, precision, height: no width
+        CorruptImageException e = assertThrows(CorruptImageException.class, () -> ImageHeaders.read(cut));
+        assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+    }
+
     @Test
     void rejectsJpegCutBeforeItsFrameHeader() throws IOException {
         Path file = write("jpg", 400, 300);

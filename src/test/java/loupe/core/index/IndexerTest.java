@@ -134,6 +134,46 @@ class IndexerTest {
     }
 
     @Test
+    void readsEveryHeaderOfADatasetLargerThanOneReadingChunk() throws IOException {
+        // Headers are read 8,192 at a time while the chunk before is staged: 8,200 images span two chunks.
+        // Image i is i+1 px wide (sizes cycle every 50) so a header staged for the wrong file would show.
+        int n = 8_200;
+        Map<Integer, byte[]> bytesByWidth = new TreeMap<>();
+        for (int w = 1; w <= 50; w++) {
+            bytesByWidth.put(w, Files.readAllBytes(TestImages.write(cache.resolve("src/" + w + ".jpg"), w, 7)));
+        }
+        Path folder = Files.createDirectories(dataset.resolve("cat"));
+        for (int i = 0; i < n; i++) {
+            Files.write(folder.resolve(String.format("%05d.jpg", i)), bytesByWidth.get(i % 50 + 1));
+        }
+        // Truncated images at both ends and on both sides of the chunk boundary (listing order is by name).
+        int[] truncated = {0, 8_191, 8_192, n - 1};
+        for (int i : truncated) {
+            TestImages.truncate(folder.resolve(String.format("%05d.jpg", i)));
+        }
+        try (Catalog catalog = catalog()) {
+            IndexResult result = new Indexer(IndexOptions.defaults().withThreads(3).withFormat("folders"))
+                    .index(catalog, dataset, Progress.NONE);
+            assertEquals(n, result.headersRead());
+            assertEquals(n, result.images());
+            assertEquals(0, catalog.queryLong("SELECT count(*) FROM images"
+                    + " WHERE width <> CAST(substr(path, 5, 5) AS INTEGER) % 50 + 1 OR height <> 7"));
+            assertEquals(n, catalog.queryLong("SELECT count(*) FROM header_cache"));
+            List<String> corrupt = catalog.query("SELECT path FROM problems WHERE kind = 'CORRUPT_IMAGE' ORDER BY path",
+                    rs -> rs.getString(1));
+            assertEquals(List.of("cat/00000.jpg", "cat/08191.jpg", "cat/08192.jpg", "cat/08199.jpg"), corrupt);
+
+            // With the cache filled, only the changed image is read again.
+            Files.write(folder.resolve("08192.jpg"), bytesByWidth.get(3));
+            IndexResult again = new Indexer(IndexOptions.defaults().withThreads(3).withFormat("folders"))
+                    .index(catalog, dataset, Progress.NONE);
+            assertEquals(1, again.headersRead());
+            assertEquals(3, catalog.queryLong("SELECT width FROM images WHERE path = 'cat/08192.jpg'"));
+            assertEquals(3, catalog.queryLong("SELECT count(*) FROM problems WHERE kind = 'CORRUPT_IMAGE'"));
+        }
+    }
+
+    @Test
     void reindexPicksUpChangedAddedAndRemovedFiles() throws IOException {
         cleanCoco();
         try (Catalog catalog = catalog()) {
