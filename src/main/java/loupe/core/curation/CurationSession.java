@@ -26,6 +26,8 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
+import loupe.core.export.ManifestWriter;
+import loupe.core.export.ShardWriter;
 import loupe.core.formats.DatasetSource;
 import loupe.core.index.Catalog;
 import loupe.core.index.CatalogException;
@@ -721,6 +723,118 @@ public final class CurationSession implements AutoCloseable {
         }
         if (current != null) {
             visitor.visit(current, List.copyOf(annotations));
+        }
+    }
+
+    /**
+     * The result of the last evaluation for {@link ManifestWriter} and {@link ShardWriter}: the selected images with
+     * their new splits, each once per repeat (oversampling), their relabelled annotations and the class list after
+     * relabelling, in this session's temporary tables ({@code cur_x_*}, rebuilt by each call). Valid until the
+     * next evaluation; use it on the thread that evaluates.
+     *
+     * @throws IllegalStateException before the first evaluation
+     */
+    public ManifestWriter.Selection exportSelection() throws CatalogException {
+        if (evaluated == null) {
+            throw new IllegalStateException("evaluate a recipe first");
+        }
+        try {
+            execute("CREATE OR REPLACE TEMP TABLE cur_x_classes(id INTEGER, name VARCHAR)");
+            try (DuckDBAppender appender = db.createAppender("temp", "main", "cur_x_classes")) {
+                for (ClassLabel c : resultClasses) {
+                    appender.beginRow().append(c.id()).append(c.name()).endRow();
+                }
+            }
+            // images' own columns with the new split, one row per repeat.
+            execute("CREATE OR REPLACE TEMP TABLE cur_x_images AS SELECT i.* REPLACE (s.split AS split), r.rep"
+                    + " FROM cur_sel s JOIN images i ON i.path = s.path"
+                    + " CROSS JOIN LATERAL (SELECT unnest(range(s.repeats::BIGINT)) AS rep) r"
+                    + " ORDER BY i.path, r.rep");
+            // The columns of the catalog's image_labels (see Catalog), over the relabelled annotations.
+            execute("CREATE OR REPLACE TEMP TABLE cur_x_labels AS"
+                    + " WITH c AS (SELECT id, name, coalesce(to_json(name)::VARCHAR, 'null') AS json,"
+                    + "   replace(coalesce(to_json(name)::VARCHAR, 'null'), '\"', '\"\"') AS csv FROM cur_x_classes),"
+                    + " pc AS (SELECT c.image_path AS path, c.class_id AS id, count(*) AS count, count(a.x) AS boxes"
+                    + "   FROM cur_ann c JOIN cur_sel s ON s.path = c.image_path JOIN annotations a ON a.rowid = c.aid"
+                    + "   GROUP BY ALL),"
+                    + " per AS (SELECT pc.path, sum(pc.count)::BIGINT AS annotation_count,"
+                    + "   sum(pc.boxes)::BIGINT AS box_count,"
+                    + "   list_sort(list({'id': pc.id, 'name': c.name, 'count': pc.count, 'boxes': pc.boxes,"
+                    + "     'json': coalesce(c.json, 'null'), 'csv': coalesce(c.csv, 'null')})) AS l"
+                    + "   FROM pc LEFT JOIN c ON c.id = pc.id GROUP BY pc.path)"
+                    + " SELECT i.path, coalesce(p.annotation_count, 0)::BIGINT AS annotation_count,"
+                    + "   coalesce(p.box_count, 0)::BIGINT AS box_count,"
+                    + "   coalesce(list_transform(p.l, s -> s.id), []::INTEGER[]) AS class_ids,"
+                    + "   coalesce(list_transform(p.l, s -> s.name), []::VARCHAR[]) AS class_names,"
+                    + "   coalesce(list_transform(p.l, s -> {'id': s.id, 'name': s.name, 'count': s.count,"
+                    + "     'boxes': s.boxes}), []::STRUCT(id INTEGER, name VARCHAR, count BIGINT, boxes BIGINT)[])"
+                    + "     AS labels,"
+                    + "   concat('[', array_to_string(list_transform(p.l, s -> coalesce(s.id::VARCHAR, 'null')), ','),"
+                    + "     ']') AS class_ids_json,"
+                    + "   concat('[', array_to_string(list_transform(p.l, s -> s.json), ','), ']') AS class_names_json,"
+                    + "   concat('[', array_to_string(list_transform(p.l, s -> concat('{\"id\":',"
+                    + "     coalesce(s.id::VARCHAR, 'null'), ',\"name\":', s.json, ',\"count\":', s.count,"
+                    + "     ',\"boxes\":', s.boxes, '}')), ','), ']') AS labels_json,"
+                    + "   concat('\"[', array_to_string(list_transform(p.l, s -> s.csv), ','), ']\"') AS class_names_csv,"
+                    + "   concat('\"[', array_to_string(list_transform(p.l, s -> concat('{\"\"id\"\":',"
+                    + "     coalesce(s.id::VARCHAR, 'null'), ',\"\"name\"\":', s.csv, ',\"\"count\"\":', s.count,"
+                    + "     ',\"\"boxes\"\":', s.boxes, '}')), ','), ']\"') AS labels_csv"
+                    + " FROM cur_x_images i LEFT JOIN per p ON p.path = i.path ORDER BY i.path, i.rep");
+            boolean repeats = queryLong("SELECT count(*) FROM cur_sel WHERE repeats > 1") > 0;
+            return new ManifestWriter.Selection() {
+                @Override
+                public String images() {
+                    return "cur_x_images";
+                }
+
+                @Override
+                public String labels() {
+                    return "cur_x_labels";
+                }
+
+                @Override
+                public String annotations() {
+                    return "(SELECT c.image_path, c.class_id, a.x, a.y, a.w, a.h, a.polygons, a.crowd, a.attributes,"
+                            + " c.aid AS ord FROM cur_ann c JOIN annotations a ON a.rowid = c.aid)";
+                }
+
+                @Override
+                public String classes() {
+                    return "cur_x_classes";
+                }
+
+                @Override
+                public boolean repeats() {
+                    return repeats;
+                }
+
+                @Override
+                public boolean csvColumns() {
+                    return true;
+                }
+
+                @Override
+                public long queryLong(String sql) throws CatalogException {
+                    try {
+                        return CurationSession.this.queryLong(sql);
+                    } catch (SQLException e) {
+                        throw new CatalogException("reading the selection failed", e);
+                    }
+                }
+
+                @Override
+                public void forEachRow(String sql, Catalog.RowConsumer consumer) throws IOException {
+                    try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                        while (rs.next()) {
+                            consumer.accept(rs);
+                        }
+                    } catch (SQLException e) {
+                        throw new CatalogException("reading the selection failed", e);
+                    }
+                }
+            };
+        } catch (SQLException e) {
+            throw new CatalogException("preparing the selection failed", e);
         }
     }
 
