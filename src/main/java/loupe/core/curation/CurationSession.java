@@ -716,7 +716,7 @@ public final class CurationSession implements AutoCloseable {
                         : new BoundingBox(x, rs.getDouble(10), rs.getDouble(11), rs.getDouble(12));
                 String attributes = rs.getString(15);
                 annotations.add(new Annotation(path, classId, box, Polygons.decode(rs.getBytes(13)), rs.getBoolean(14),
-                        attributes == null ? Map.of() : STRING_MAP.readValue(attributes)));
+                        attributes(attributes)));
             }
         } catch (SQLException e) {
             throw new CatalogException("reading the selection failed", e);
@@ -836,6 +836,55 @@ public final class CurationSession implements AutoCloseable {
         } catch (SQLException e) {
             throw new CatalogException("preparing the selection failed", e);
         }
+    }
+
+    /**
+     * An annotation's attributes from the catalog's JSON text. The indexer writes a flat object of strings
+     * ({@code {"area":"792.0","id":"742598"}}): such text without escapes is split here, which was several times
+     * faster than a Jackson parse per annotation; anything else (escapes, non-string values) goes to Jackson.
+     */
+    static Map<String, String> attributes(String json) throws IOException {
+        if (json == null || json.equals("{}")) {
+            return Map.of();
+        }
+        Map<String, String> simple = flatStrings(json);
+        return simple != null ? simple : STRING_MAP.readValue(json);
+    }
+
+    /** {@code {"k":"v",...}} without backslashes or spaces, else null. */
+    private static Map<String, String> flatStrings(String json) {
+        int n = json.length();
+        if (n < 2 || json.charAt(0) != '{' || json.charAt(n - 1) != '}' || json.indexOf('\\') >= 0) {
+            return null;
+        }
+        Map<String, String> map = new HashMap<>();
+        int i = 1;
+        while (i < n - 1) {
+            if (json.charAt(i) != '"') {
+                return null;
+            }
+            int keyEnd = json.indexOf('"', i + 1);
+            if (keyEnd < 0 || keyEnd + 2 >= n || json.charAt(keyEnd + 1) != ':' || json.charAt(keyEnd + 2) != '"') {
+                return null;
+            }
+            int valueEnd = json.indexOf('"', keyEnd + 3);
+            if (valueEnd < 0) {
+                return null;
+            }
+            if (map.put(json.substring(i + 1, keyEnd), json.substring(keyEnd + 3, valueEnd)) != null) {
+                return null;   // a repeated key: let Jackson decide
+            }
+            i = valueEnd + 1;
+            if (json.charAt(i) == ',') {
+                i++;
+                if (i >= n - 1) {
+                    return null;
+                }
+            } else if (i != n - 1) {
+                return null;
+            }
+        }
+        return map;
     }
 
     /** Receives one item of a split list. */

@@ -134,6 +134,9 @@ final class CocoWriter implements DatasetWriter {
         private long nextAnnotationId = 1;
         private boolean finished;
         private final NumberTexts numbers;
+        /** Reused for {@link #segmentation}. */
+        private final StringBuilder raw = new StringBuilder(1024);
+        private char[] rawChars = new char[1024];
 
         SplitFile(WriteTarget target, String split, List<ClassLabel> classes, Map<Integer, Integer> ids,
                   String from, NumberTexts numbers) throws IOException {
@@ -283,15 +286,7 @@ final class CocoWriter implements DatasetWriter {
             if (rle != null) {
                 rle(rle, CocoRle.compressedText(rleText), CocoRle.UNCOMPRESSED.equals(segmentation));
             } else {
-                annotations.writeArrayFieldStart("segmentation");
-                for (Polygon polygon : polygons) {
-                    annotations.writeStartArray();
-                    for (double v : polygon.points()) {
-                        number(v);
-                    }
-                    annotations.writeEndArray();
-                }
-                annotations.writeEndArray();
+                segmentation(polygons);
             }
             if (!attributes.isEmpty()) {
                 annotations.writeObjectFieldStart("attributes");
@@ -351,6 +346,44 @@ final class CocoWriter implements DatasetWriter {
                 area += shoelace(polygon.points());
             }
             number(area > 0 && Double.isFinite(area) ? area : Math.abs(box.area()));
+        }
+
+        /**
+         * The polygons as one raw JSON value, the very bytes the generator writes value by value ({@code
+         * [[x0,y0,...],...]}, no spaces): one call per annotation instead of one per coordinate, whose checks
+         * and copies were most of the time of writing a polygon-heavy dataset.
+         */
+        private void segmentation(List<Polygon> polygons) throws IOException {
+            annotations.writeFieldName("segmentation");
+            StringBuilder sb = raw;
+            sb.setLength(0);
+            sb.append('[');
+            for (int p = 0; p < polygons.size(); p++) {
+                if (p > 0) {
+                    sb.append(',');
+                }
+                sb.append('[');
+                double[] points = polygons.get(p).points();
+                for (int i = 0; i < points.length; i++) {
+                    if (i > 0) {
+                        sb.append(',');
+                    }
+                    double v = points[i];
+                    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+                        sb.append((long) v);
+                    } else {
+                        sb.append(numbers.text(v));
+                    }
+                }
+                sb.append(']');
+            }
+            sb.append(']');
+            int n = sb.length();
+            if (rawChars.length < n) {
+                rawChars = new char[Math.max(n, rawChars.length * 2)];
+            }
+            sb.getChars(0, n, rawChars, 0);
+            annotations.writeRawValue(rawChars, 0, n);
         }
 
         /** Writes a double compactly: integral values without ".0", others in the shortest exact form. */
