@@ -4,7 +4,7 @@
 # which times the writing only). Rounds alternate the two sides; the summary gives medians.
 # Loupe's numbers: "copy" is the writer's own time (the DuckDB COPY, as reported in --json's elapsedMillis),
 # "wall" the whole command including JVM start and opening the catalog.
-# Usage: bench/manifest.sh [DATA_DIR] [ROUNDS] [CATALOG]
+# Usage: [JAR=path/to/loupe.jar] bench/manifest.sh [DATA_DIR] [ROUNDS] [CATALOG]
 #   (default /tmp/loupe-bench-manifest, 5 rounds, DATA_DIR/coco1m.duckdb; a catalog of an older schema is
 #   rebuilt by the first `loupe manifest`, so the script indexes explicitly first and reports that time)
 set -euo pipefail
@@ -13,7 +13,7 @@ repo=$(cd "$here/.." && pwd)
 data=${1:-/tmp/loupe-bench-manifest}
 rounds=${2:-5}
 py=/usr/bin/python3
-jar="$repo/target/loupe.jar"
+jar="${JAR:-$repo/target/loupe.jar}"
 src="$data/coco1m"
 catalog=${3:-$data/coco1m.duckdb}
 work=$(mktemp -d "$data/run-XXXX")

@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 import loupe.core.export.ManifestFormat;
 import loupe.core.export.ManifestWriter;
+import loupe.core.curation.CurationSession;
+import loupe.core.curation.Recipe;
 import loupe.core.index.Catalog;
 import loupe.core.task.ProgressTracker;
 import picocli.CommandLine;
@@ -54,6 +56,12 @@ public final class ManifestCommand implements Callable<Integer> {
     @Option(names = "--split", paramLabel = "S", description = "Only images of this split.")
     String split;
 
+    @Option(names = "--recipe", paramLabel = "FILE",
+            description = "List only what this recipe (JSON, as for 'loupe export') selects, with its renamed and"
+                    + " merged labels and its splits; an item the recipe repeats (oversampling) is listed once per"
+                    + " repeat. Default: every image of the dataset as indexed.")
+    Path recipe;
+
     @Option(names = "--overwrite", description = "Replace FILE when it exists.")
     boolean overwrite;
 
@@ -80,6 +88,8 @@ public final class ManifestCommand implements Callable<Integer> {
         if (!Files.isDirectory(root)) {
             throw new NoSuchFileException(root.toString());
         }
+        // Read before indexing, so a broken recipe fails at once.
+        Recipe parsed = recipe == null ? null : Recipe.read(recipe);
         PrintWriter out = spec.commandLine().getOut();
         ManifestWriter.Result result;
         try (Catalog catalog = Catalog.open(options.catalogFor(root))) {
@@ -88,8 +98,17 @@ public final class ManifestCommand implements Callable<Integer> {
             }
             ProgressTracker tracker = new ProgressTracker();
             try (ProgressPrinter printer = new ProgressPrinter(tracker, spec.commandLine().getErr(), !options.quiet)) {
-                result = new ManifestWriter().write(catalog, output,
-                        new ManifestWriter.Options(format, shuffleSeed, epochs, split, overwrite), tracker);
+                ManifestWriter.Options manifest = new ManifestWriter.Options(format, shuffleSeed, epochs, split,
+                        overwrite);
+                if (parsed == null) {
+                    result = new ManifestWriter().write(catalog, output, manifest, tracker);
+                } else {
+                    try (CurationSession session = CurationSession.open(catalog)) {
+                        session.evaluate(parsed.effective(null), tracker);
+                        result = new ManifestWriter().write(catalog, session.exportSelection(), output, manifest,
+                                tracker);
+                    }
+                }
             }
         }
         if (json) {

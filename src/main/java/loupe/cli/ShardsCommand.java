@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 import loupe.core.export.ShardSize;
 import loupe.core.export.ShardWriter;
+import loupe.core.curation.CurationSession;
+import loupe.core.curation.Recipe;
 import loupe.core.index.Catalog;
 import loupe.core.task.ProgressTracker;
 import picocli.CommandLine;
@@ -48,6 +50,12 @@ public final class ShardsCommand implements Callable<Integer> {
     @Option(names = "--split", paramLabel = "S", description = "Only images of this split.")
     String split;
 
+    @Option(names = "--recipe", paramLabel = "FILE",
+            description = "List only what this recipe (JSON, as for 'loupe export') selects, with its renamed and"
+                    + " merged labels and its splits; an item the recipe repeats (oversampling) is listed once per"
+                    + " repeat. Default: every image of the dataset as indexed.")
+    Path recipe;
+
     @Option(names = "--overwrite", description = "Replace OUT when it is not empty.")
     boolean overwrite;
 
@@ -74,6 +82,8 @@ public final class ShardsCommand implements Callable<Integer> {
         if (!Files.isDirectory(root)) {
             throw new NoSuchFileException(root.toString());
         }
+        // Read before indexing, so a broken recipe fails at once.
+        Recipe parsed = recipe == null ? null : Recipe.read(recipe);
         PrintWriter out = spec.commandLine().getOut();
         ShardWriter.Result result;
         try (Catalog catalog = Catalog.open(options.catalogFor(root))) {
@@ -82,8 +92,15 @@ public final class ShardsCommand implements Callable<Integer> {
             }
             ProgressTracker tracker = new ProgressTracker();
             try (ProgressPrinter printer = new ProgressPrinter(tracker, spec.commandLine().getErr(), !options.quiet)) {
-                result = new ShardWriter().write(catalog, output,
-                        new ShardWriter.Options(size, shuffleSeed, split, overwrite), tracker);
+                ShardWriter.Options shards = new ShardWriter.Options(size, shuffleSeed, split, overwrite);
+                if (parsed == null) {
+                    result = new ShardWriter().write(catalog, output, shards, tracker);
+                } else {
+                    try (CurationSession session = CurationSession.open(catalog)) {
+                        session.evaluate(parsed.effective(null), tracker);
+                        result = new ShardWriter().write(catalog, session.exportSelection(), output, shards, tracker);
+                    }
+                }
             }
         }
         if (json) {

@@ -68,6 +68,36 @@ class ManifestCommandTest {
     }
 
     @Test
+    void recipeListsOnlyItsItemsWithItsLabelsAndSplits() throws Exception {
+        Path recipe = work.resolve("r.json");
+        Files.writeString(recipe, "{\"filter\": {\"classes\": {\"any\": [\"car\"]}},"
+                + " \"labels\": {\"rename\": {\"car\": \"auto\"}, \"dropBoxes\": [\"tree\"]},"
+                + " \"split\": {\"method\": \"random\", \"ratios\": {\"all\": 1.0}}}");
+        Path file = work.resolve("m.jsonl");
+        CliTest.Run run = CliTest.run("manifest", dataset.toString(), "-o", file.toString(), "--recipe",
+                recipe.toString(), "--catalog", catalog, "-q");
+        assertEquals(0, run.code(), run.err());
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(2, lines.size(), "c.jpg has no car");
+        JsonNode a = new ObjectMapper().readTree(lines.get(0));
+        assertEquals("images/train/a.jpg", a.get("path").asText());
+        assertEquals("all", a.get("split").asText());
+        assertEquals("[\"auto\"]", a.get("class_names").toString());
+        assertEquals(1, a.get("annotation_count").asInt(), "tree's box dropped");
+    }
+
+    @Test
+    void brokenRecipeFailsBeforeIndexing() throws Exception {
+        Path recipe = work.resolve("r.json");
+        Files.writeString(recipe, "{\"split\": ");
+        CliTest.Run run = CliTest.run("manifest", dataset.toString(), "-o", work.resolve("m.csv").toString(),
+                "--recipe", recipe.toString(), "--catalog", catalog, "-q");
+        assertEquals(1, run.code(), run.err());
+        assertTrue(run.err().contains("r.json"), run.err());
+        assertFalse(Files.exists(Path.of(catalog)), "nothing was indexed");
+    }
+
+    @Test
     void unknownExtensionIsAUsageError() {
         CliTest.Run run = CliTest.run("manifest", dataset.toString(), "-o", work.resolve("m.xyz").toString(),
                 "--catalog", catalog, "-q");

@@ -52,6 +52,24 @@ class ShardsCommandTest {
     }
 
     @Test
+    void recipeWritesOnlyTheItemsItSelects() throws Exception {
+        Path recipe = work.resolve("r.json");
+        Files.writeString(recipe, "{\"filter\": {\"paths\": [\"*/i[0-2].jpg\"]},"
+                + " \"labels\": {\"rename\": {\"car\": \"auto\"}}}");
+        Path out = work.resolve("shards");
+        CliTest.Run run = CliTest.run("shards", dataset.toString(), out.toString(), "--recipe", recipe.toString(),
+                "--catalog", catalog, "--json", "-q");
+        assertEquals(0, run.code(), run.err());
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertEquals(3, json.get("items").asInt());
+        assertEquals(0, json.get("skippedMissing").asInt(), "gone.jpg is not selected");
+        byte[] tar = Files.readAllBytes(out.resolve("shard-000000.tar"));
+        String text = new String(tar, java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertTrue(text.contains("\"class_name\":\"auto\""), "renamed label in the samples");
+        assertFalse(text.contains("\"class_name\":\"car\""));
+    }
+
+    @Test
     void textSummaryWarnsAboutSkippedImages() {
         Path out = work.resolve("shards");
         CliTest.Run run = CliTest.run("shards", dataset.toString(), out.toString(), "--catalog", catalog, "-q");

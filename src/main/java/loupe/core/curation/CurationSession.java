@@ -26,6 +26,8 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
+import loupe.core.export.ManifestWriter;
+import loupe.core.export.ShardWriter;
 import loupe.core.formats.DatasetSource;
 import loupe.core.index.Catalog;
 import loupe.core.index.CatalogException;
@@ -714,7 +716,7 @@ public final class CurationSession implements AutoCloseable {
                         : new BoundingBox(x, rs.getDouble(10), rs.getDouble(11), rs.getDouble(12));
                 String attributes = rs.getString(15);
                 annotations.add(new Annotation(path, classId, box, Polygons.decode(rs.getBytes(13)), rs.getBoolean(14),
-                        attributes == null ? Map.of() : STRING_MAP.readValue(attributes)));
+                        attributes(attributes)));
             }
         } catch (SQLException e) {
             throw new CatalogException("reading the selection failed", e);
@@ -722,6 +724,167 @@ public final class CurationSession implements AutoCloseable {
         if (current != null) {
             visitor.visit(current, List.copyOf(annotations));
         }
+    }
+
+    /**
+     * The result of the last evaluation for {@link ManifestWriter} and {@link ShardWriter}: the selected images with
+     * their new splits, each once per repeat (oversampling), their relabelled annotations and the class list after
+     * relabelling, in this session's temporary tables ({@code cur_x_*}, rebuilt by each call). Valid until the
+     * next evaluation; use it on the thread that evaluates.
+     *
+     * @throws IllegalStateException before the first evaluation
+     */
+    public ManifestWriter.Selection exportSelection() throws CatalogException {
+        if (evaluated == null) {
+            throw new IllegalStateException("evaluate a recipe first");
+        }
+        try {
+            execute("CREATE OR REPLACE TEMP TABLE cur_x_classes(id INTEGER, name VARCHAR)");
+            try (DuckDBAppender appender = db.createAppender("temp", "main", "cur_x_classes")) {
+                for (ClassLabel c : resultClasses) {
+                    appender.beginRow().append(c.id()).append(c.name()).endRow();
+                }
+            }
+            // images' own columns with the new split, one row per repeat.
+            execute("CREATE OR REPLACE TEMP TABLE cur_x_images AS SELECT i.* REPLACE (s.split AS split), r.rep"
+                    + " FROM cur_sel s JOIN images i ON i.path = s.path"
+                    + " CROSS JOIN LATERAL (SELECT unnest(range(s.repeats::BIGINT)) AS rep) r"
+                    + " ORDER BY i.path, r.rep");
+            // The columns of the catalog's image_labels (see Catalog), over the relabelled annotations.
+            execute("CREATE OR REPLACE TEMP TABLE cur_x_labels AS"
+                    + " WITH c AS (SELECT id, name, coalesce(to_json(name)::VARCHAR, 'null') AS json,"
+                    + "   replace(coalesce(to_json(name)::VARCHAR, 'null'), '\"', '\"\"') AS csv FROM cur_x_classes),"
+                    + " pc AS (SELECT c.image_path AS path, c.class_id AS id, count(*) AS count, count(a.x) AS boxes"
+                    + "   FROM cur_ann c JOIN cur_sel s ON s.path = c.image_path JOIN annotations a ON a.rowid = c.aid"
+                    + "   GROUP BY ALL),"
+                    + " per AS (SELECT pc.path, sum(pc.count)::BIGINT AS annotation_count,"
+                    + "   sum(pc.boxes)::BIGINT AS box_count,"
+                    + "   list_sort(list({'id': pc.id, 'name': c.name, 'count': pc.count, 'boxes': pc.boxes,"
+                    + "     'json': coalesce(c.json, 'null'), 'csv': coalesce(c.csv, 'null')})) AS l"
+                    + "   FROM pc LEFT JOIN c ON c.id = pc.id GROUP BY pc.path)"
+                    + " SELECT i.path, coalesce(p.annotation_count, 0)::BIGINT AS annotation_count,"
+                    + "   coalesce(p.box_count, 0)::BIGINT AS box_count,"
+                    + "   coalesce(list_transform(p.l, s -> s.id), []::INTEGER[]) AS class_ids,"
+                    + "   coalesce(list_transform(p.l, s -> s.name), []::VARCHAR[]) AS class_names,"
+                    + "   coalesce(list_transform(p.l, s -> {'id': s.id, 'name': s.name, 'count': s.count,"
+                    + "     'boxes': s.boxes}), []::STRUCT(id INTEGER, name VARCHAR, count BIGINT, boxes BIGINT)[])"
+                    + "     AS labels,"
+                    + "   concat('[', array_to_string(list_transform(p.l, s -> coalesce(s.id::VARCHAR, 'null')), ','),"
+                    + "     ']') AS class_ids_json,"
+                    + "   concat('[', array_to_string(list_transform(p.l, s -> s.json), ','), ']') AS class_names_json,"
+                    + "   concat('[', array_to_string(list_transform(p.l, s -> concat('{\"id\":',"
+                    + "     coalesce(s.id::VARCHAR, 'null'), ',\"name\":', s.json, ',\"count\":', s.count,"
+                    + "     ',\"boxes\":', s.boxes, '}')), ','), ']') AS labels_json,"
+                    + "   concat('\"[', array_to_string(list_transform(p.l, s -> s.csv), ','), ']\"') AS class_names_csv,"
+                    + "   concat('\"[', array_to_string(list_transform(p.l, s -> concat('{\"\"id\"\":',"
+                    + "     coalesce(s.id::VARCHAR, 'null'), ',\"\"name\"\":', s.csv, ',\"\"count\"\":', s.count,"
+                    + "     ',\"\"boxes\"\":', s.boxes, '}')), ','), ']\"') AS labels_csv"
+                    + " FROM cur_x_images i LEFT JOIN per p ON p.path = i.path ORDER BY i.path, i.rep");
+            boolean repeats = queryLong("SELECT count(*) FROM cur_sel WHERE repeats > 1") > 0;
+            return new ManifestWriter.Selection() {
+                @Override
+                public String images() {
+                    return "cur_x_images";
+                }
+
+                @Override
+                public String labels() {
+                    return "cur_x_labels";
+                }
+
+                @Override
+                public String annotations() {
+                    return "(SELECT c.image_path, c.class_id, a.x, a.y, a.w, a.h, a.polygons, a.crowd, a.attributes,"
+                            + " c.aid AS ord FROM cur_ann c JOIN annotations a ON a.rowid = c.aid)";
+                }
+
+                @Override
+                public String classes() {
+                    return "cur_x_classes";
+                }
+
+                @Override
+                public boolean repeats() {
+                    return repeats;
+                }
+
+                @Override
+                public boolean csvColumns() {
+                    return true;
+                }
+
+                @Override
+                public long queryLong(String sql) throws CatalogException {
+                    try {
+                        return CurationSession.this.queryLong(sql);
+                    } catch (SQLException e) {
+                        throw new CatalogException("reading the selection failed", e);
+                    }
+                }
+
+                @Override
+                public void forEachRow(String sql, Catalog.RowConsumer consumer) throws IOException {
+                    try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                        while (rs.next()) {
+                            consumer.accept(rs);
+                        }
+                    } catch (SQLException e) {
+                        throw new CatalogException("reading the selection failed", e);
+                    }
+                }
+            };
+        } catch (SQLException e) {
+            throw new CatalogException("preparing the selection failed", e);
+        }
+    }
+
+    /**
+     * An annotation's attributes from the catalog's JSON text. The indexer writes a flat object of strings
+     * ({@code {"area":"792.0","id":"742598"}}): such text without escapes is split here, which was several times
+     * faster than a Jackson parse per annotation; anything else (escapes, non-string values) goes to Jackson.
+     */
+    static Map<String, String> attributes(String json) throws IOException {
+        if (json == null || json.equals("{}")) {
+            return Map.of();
+        }
+        Map<String, String> simple = flatStrings(json);
+        return simple != null ? simple : STRING_MAP.readValue(json);
+    }
+
+    /** {@code {"k":"v",...}} without backslashes or spaces, else null. */
+    private static Map<String, String> flatStrings(String json) {
+        int n = json.length();
+        if (n < 2 || json.charAt(0) != '{' || json.charAt(n - 1) != '}' || json.indexOf('\\') >= 0) {
+            return null;
+        }
+        Map<String, String> map = new HashMap<>();
+        int i = 1;
+        while (i < n - 1) {
+            if (json.charAt(i) != '"') {
+                return null;
+            }
+            int keyEnd = json.indexOf('"', i + 1);
+            if (keyEnd < 0 || keyEnd + 2 >= n || json.charAt(keyEnd + 1) != ':' || json.charAt(keyEnd + 2) != '"') {
+                return null;
+            }
+            int valueEnd = json.indexOf('"', keyEnd + 3);
+            if (valueEnd < 0) {
+                return null;
+            }
+            if (map.put(json.substring(i + 1, keyEnd), json.substring(keyEnd + 3, valueEnd)) != null) {
+                return null;   // a repeated key: let Jackson decide
+            }
+            i = valueEnd + 1;
+            if (json.charAt(i) == ',') {
+                i++;
+                if (i >= n - 1) {
+                    return null;
+                }
+            } else if (i != n - 1) {
+                return null;
+            }
+        }
+        return map;
     }
 
     /** Receives one item of a split list. */

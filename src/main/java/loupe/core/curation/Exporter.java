@@ -51,6 +51,9 @@ public final class Exporter {
     /** The effective recipe written into the output. */
     public static final String RECIPE_FILE = "loupe-recipe.json";
 
+    /** Threads making hard links while the writer writes. */
+    private static final int LINK_THREADS = 2;
+
     /** The folder of per-split item lists (written when items are repeated). */
     public static final String LISTS_FOLDER = "loupe-lists";
 
@@ -123,8 +126,13 @@ public final class Exporter {
             ConversionReport report = new ConversionReport(sourceFormat, to);
             try (AtomicOutput atomic = AtomicOutput.create(out, options.overwrite())) {
                 progress.update("writing", 0, preview.distinctImagesAfter());
-                writer.write(new Prefetched(session.selection()), new WriteTarget(atomic.temp(), src, options.images(), report,
-                        progress));
+                // Hard links are system calls, not CPU: made on two threads beside the writer, they overlap the
+                // JSON formatting instead of following it (see docs/PERFORMANCE.md).
+                try (WriteTarget target = new WriteTarget(atomic.temp(), src, options.images(), report, progress)
+                        .linkInBackground(LINK_THREADS)) {
+                    writer.write(new Prefetched(session.selection()), target);
+                    target.awaitImages();
+                }
                 progress.checkCancelled();
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(
                         atomic.temp().resolve(Converter.REPORT_FILE).toFile(), Converter.ReportJson.of(report));

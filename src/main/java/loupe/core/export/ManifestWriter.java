@@ -17,11 +17,12 @@ import loupe.core.index.CatalogException;
 import loupe.core.task.Progress;
 
 /**
- * Writes a manifest of an indexed dataset: one row per image of the catalog, so a training job can list,
- * filter and shuffle its items without walking the folder. DuckDB does the work in one statement
+ * Writes a manifest of an indexed dataset: one row per image of the catalog, or per item of a recipe's result
+ * ({@link Selection}; an item the recipe repeats is listed once per repeat), so a training job can list, filter
+ * and shuffle its items without walking the folder. DuckDB does the work in one statement
  * ({@code COPY (SELECT ...) TO}) over {@code images} and the per-image label summary the indexer derives
- * ({@code image_labels}), so no annotation is read here; timings at a million rows are in
- * {@code docs/PERFORMANCE.md}.
+ * ({@code image_labels}, with its lists ready as JSON and as CSV fields), so no annotation is read here; timings
+ * at a million rows are in {@code docs/PERFORMANCE.md}.
  *
  * <p>Columns, in this order:
  * <ul>
@@ -44,7 +45,9 @@ import loupe.core.task.Progress;
  *
  * <p>Order: by path, or with a shuffle seed by {@code md5(seed + ":" + epoch + ":" + path)} as a hex string
  * (ties, which md5 makes practically impossible, by path); the rows are written in epoch 0's order. The key is
- * reproducible anywhere: in Python {@code hashlib.md5(f"{seed}:{epoch}:{path}".encode()).hexdigest()}.
+ * reproducible anywhere: in Python {@code hashlib.md5(f"{seed}:{epoch}:{path}".encode()).hexdigest()}. The
+ * second and later repeats of an item (a recipe's oversampling) hash {@code path + "#" + repeat} instead
+ * (repeat 1, 2, ...), so they scatter through the order.
  *
  * <p>The file is written beside the target under a temporary name and renamed into place, so a failed or
  * cancelled run leaves nothing. Cancellation is seen before and after the one COPY statement, not during it.
@@ -98,6 +101,92 @@ public final class ManifestWriter {
     }
 
     /**
+     * What a manifest (or {@link ShardWriter}'s shards) lists, as relations a SQL query reads on the connection
+     * that holds them: the whole catalog ({@link #of(Catalog)}), or the result of a recipe
+     * ({@code CurationSession.exportSelection()}, whose temporary tables only its own connection sees).
+     *
+     * <p>{@link #images()} has the columns of the catalog's {@code images} (at least {@code path, split, size,
+     * mtime, width, height, format, present}), in path order; with {@link #repeats()} it has one row per repeat
+     * of an item (oversampling) and a column {@code rep} numbering them from 0, ordered by path then rep.
+     * {@link #labels()} has the columns of the catalog's {@code image_labels}, row for row beside
+     * {@link #images()} (so the two pair by position). {@link #annotations()} has {@code image_path, class_id,
+     * x, y, w, h, polygons, crowd, attributes} and {@code ord}, the annotation's order within its image;
+     * {@link #classes()} has {@code id, name}.
+     */
+    public interface Selection {
+
+        String images();
+
+        String labels();
+
+        String annotations();
+
+        String classes();
+
+        /** True when {@link #images()} repeats items, numbered by a {@code rep} column. */
+        boolean repeats();
+
+        /** True when {@link #labels()} has the CSV-ready {@code class_names_csv} and {@code labels_csv}. */
+        boolean csvColumns();
+
+        /** Runs a statement returning one number (the COPY's row count) on the selection's connection. */
+        long queryLong(String sql) throws CatalogException;
+
+        /** Streams a query's rows on the selection's connection. */
+        void forEachRow(String sql, Catalog.RowConsumer consumer) throws IOException;
+
+        /** Every image of the catalog's current index, each once. */
+        static Selection of(Catalog catalog) throws CatalogException {
+            // A catalog indexed before the CSV columns existed gets them at its next index that changes
+            // anything; until then the CSV is quoted while writing (slower, same bytes).
+            boolean csv = catalog.queryLong("SELECT count(*) FROM duckdb_columns() WHERE database_name ="
+                    + " current_database() AND schema_name = 'main' AND table_name = 'image_labels'"
+                    + " AND column_name IN ('class_names_csv', 'labels_csv')") == 2;
+            return new Selection() {
+                @Override
+                public String images() {
+                    return "images";
+                }
+
+                @Override
+                public String labels() {
+                    return "image_labels";
+                }
+
+                @Override
+                public String annotations() {
+                    return "(SELECT *, rowid AS ord FROM annotations)";
+                }
+
+                @Override
+                public String classes() {
+                    return "classes";
+                }
+
+                @Override
+                public boolean repeats() {
+                    return false;
+                }
+
+                @Override
+                public boolean csvColumns() {
+                    return csv;
+                }
+
+                @Override
+                public long queryLong(String sql) throws CatalogException {
+                    return catalog.queryLong(sql);
+                }
+
+                @Override
+                public void forEachRow(String sql, Catalog.RowConsumer consumer) throws IOException {
+                    catalog.forEachRow(sql, consumer);
+                }
+            };
+        }
+    }
+
+    /**
      * Writes the manifest of the catalog's current index to {@code file}.
      *
      * @throws FileAlreadyExistsException when the file exists and {@code overwrite} is false
@@ -105,6 +194,19 @@ public final class ManifestWriter {
      * @throws java.util.concurrent.CancellationException when cancelled (nothing is left behind)
      */
     public Result write(Catalog catalog, Path file, Options options, Progress progress) throws IOException {
+        return write(catalog, Selection.of(catalog), file, options, progress);
+    }
+
+    /**
+     * Writes the manifest of {@code selection} (the whole catalog, or a recipe's result) to {@code file}; the
+     * catalog gives the dataset's root and its content hashes.
+     *
+     * @throws FileAlreadyExistsException when the file exists and {@code overwrite} is false
+     * @throws CatalogException           when the catalog holds no index or the query fails
+     * @throws java.util.concurrent.CancellationException when cancelled (nothing is left behind)
+     */
+    public Result write(Catalog catalog, Selection selection, Path file, Options options, Progress progress)
+            throws IOException {
         long start = System.nanoTime();
         if (!catalog.isIndexed()) {
             throw new CatalogException("the catalog holds no index yet", null);
@@ -130,9 +232,9 @@ public final class ManifestWriter {
         boolean moved = false;
         try {
             Optional<HashSource> hashes = contentHashSource(catalog);
-            String sql = "COPY (" + query(options, hashes.orElse(null)) + ") TO " + literal(temp.toString())
-                    + " (" + copyOptions(options.format()) + ", RETURN_FILES)";
-            long rows = catalog.queryLong(sql);
+            String sql = "COPY (" + query(options, hashes.orElse(null), selection) + ") TO "
+                    + literal(temp.toString()) + " (" + copyOptions(options.format()) + ", RETURN_FILES)";
+            long rows = selection.queryLong(sql);
             progress.checkCancelled();
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -161,8 +263,9 @@ public final class ManifestWriter {
         };
     }
 
-    private static String query(Options options, HashSource hashes) {
-        return options.format() == ManifestFormat.PARQUET ? select(options, hashes) : lines(options, hashes);
+    private static String query(Options options, HashSource hashes, Selection selection) {
+        return options.format() == ManifestFormat.PARQUET ? select(options, hashes, selection)
+                : lines(options, hashes, selection);
     }
 
     /** The manifest's columns in order. */
@@ -174,7 +277,7 @@ public final class ManifestWriter {
      * LIST / LIST of STRUCT. Public so that other outputs (the UI's preview) list exactly the same items in the
      * same order.
      */
-    public static String select(Options options, HashSource hashes) {
+    public static String select(Options options, HashSource hashes, Selection selection) {
         StringBuilder sql = new StringBuilder("SELECT ").append(checkedPath())
                 .append(" AS path, i.size, coalesce(i.width, 0) AS width, coalesce(i.height, 0) AS height,")
                 .append(" i.split, i.format, i.present, l.class_ids, l.class_names, l.annotation_count,")
@@ -182,7 +285,7 @@ public final class ManifestWriter {
         for (int e = 0; e < options.epochs(); e++) {
             sql.append(", o.epoch_").append(e);
         }
-        return from(sql, options, hashes);
+        return from(sql, options, hashes, selection);
     }
 
     /**
@@ -191,15 +294,19 @@ public final class ManifestWriter {
      * label structs in the CSV) took 5-10 s a million rows; concatenation takes a fraction of that. For CSV
      * the column is named after the header line, which the writer then prints as it is.
      */
-    static String lines(Options options, HashSource hashes) {
+    static String lines(Options options, HashSource hashes, Selection selection) {
         boolean csv = options.format() == ManifestFormat.CSV;
         List<String> names = new ArrayList<>(COLUMNS);
         List<String> values = new ArrayList<>();
         if (csv) {
             values.addAll(List.of(csvText(checkedPath()), "coalesce(i.size::VARCHAR, '')", "coalesce(i.width, 0)",
                     "coalesce(i.height, 0)", csvText("i.split"), csvText("i.format"), "i.present",
-                    csvQuoted("l.class_ids_json"), csvQuoted("l.class_names_json"), "l.annotation_count",
-                    "l.box_count", csvQuoted("l.labels_json"), csvText(hashExpression(hashes))));
+                    // Ids hold no quote to double: quoting them is a concatenation.
+                    "concat('\"', l.class_ids_json, '\"')",
+                    selection.csvColumns() ? "l.class_names_csv" : csvQuoted("l.class_names_json"),
+                    "l.annotation_count", "l.box_count",
+                    selection.csvColumns() ? "l.labels_csv" : csvQuoted("l.labels_json"),
+                    csvText(hashExpression(hashes))));
         } else {
             values.addAll(List.of("to_json(" + checkedPath() + ")", "coalesce(i.size::VARCHAR, 'null')",
                     "coalesce(i.width, 0)", "coalesce(i.height, 0)", jsonText("i.split"), jsonText("i.format"),
@@ -219,24 +326,28 @@ public final class ManifestWriter {
             line.append(values.get(c)).append(", ");
         }
         line.append(literal(csv ? "" : "}")).append(") AS ").append(identifier(String.join(",", names)));
-        return from(line, options, hashes);
+        return from(line, options, hashes, selection);
     }
 
-    private static String from(StringBuilder sql, Options options, HashSource hashes) {
+    private static String from(StringBuilder sql, Options options, HashSource hashes, Selection selection) {
         Long seed = options.effectiveSeed();
         String where = options.split() == null ? "" : " WHERE i.split = " + literal(options.split());
+        boolean repeats = selection.repeats();
+        String key = shuffleInput(repeats);
         // image_labels has one row per image in the same order (built with images, see Catalog): pairing
         // them by position needs neither a join nor a sort, and the rows come out in path order as stored.
-        sql.append(" FROM images i POSITIONAL JOIN image_labels l");
+        sql.append(" FROM ").append(selection.images()).append(" i POSITIONAL JOIN ").append(selection.labels())
+                .append(" l");
         if (options.epochs() > 0) {
             // The epoch positions are numbered over the paths alone: a window sort that carries the label lists
             // along was 5x slower.
-            sql.append(" JOIN (SELECT i.path");
+            sql.append(" JOIN (SELECT i.path").append(repeats ? ", i.rep" : "");
             for (int e = 0; e < options.epochs(); e++) {
-                sql.append(", row_number() OVER (ORDER BY ").append(shuffleKey(seed, e, "i.path"))
-                        .append(", i.path) - 1 AS epoch_").append(e);
+                sql.append(", row_number() OVER (ORDER BY ").append(shuffleKey(seed, e, key))
+                        .append(", i.path").append(repeats ? ", i.rep" : "").append(") - 1 AS epoch_").append(e);
             }
-            sql.append(" FROM images i").append(where).append(") o ON o.path = i.path");
+            sql.append(" FROM ").append(selection.images()).append(" i").append(where)
+                    .append(") o ON o.path = i.path").append(repeats ? " AND o.rep = i.rep" : "");
         }
         if (hashes != null) {
             sql.append(" LEFT JOIN (SELECT path, ")
@@ -254,9 +365,24 @@ public final class ManifestWriter {
             sql.append(" ORDER BY o.epoch_0");
         } else if (seed != null || hashes != null) {
             // A join does not keep the stored order; without one, the scan is already in path order.
-            sql.append(" ORDER BY ").append(orderBy(seed, "i.path"));
+            sql.append(" ORDER BY ").append(orderBy(seed, key, repeats));
         }
         return sql.toString();
+    }
+
+    /**
+     * What the shuffle key hashes: the path; for the second and later repeats of an item (a recipe's
+     * oversampling) the path then {@code #} and the repeat number, so repeats scatter instead of sitting side by
+     * side. Expects {@code i.path} (and {@code i.rep}).
+     */
+    static String shuffleInput(boolean repeats) {
+        return repeats ? "CASE WHEN i.rep = 0 THEN i.path ELSE i.path || '#' || i.rep END" : "i.path";
+    }
+
+    /** The ORDER BY terms over {@code i.path} (and {@code i.rep} when repeating): see {@link #shuffleInput}. */
+    static String orderBy(Long seed, String key, boolean repeats) {
+        String terms = seed == null ? "i.path" : shuffleKey(seed, 0, key) + ", i.path";
+        return repeats ? terms + ", i.rep" : terms;
     }
 
     /** {@code i.path}, failing the query if image_labels is not row for row beside images. */

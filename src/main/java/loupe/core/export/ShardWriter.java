@@ -98,6 +98,19 @@ public final class ShardWriter {
      * @throws java.util.concurrent.CancellationException when cancelled (nothing is left behind)
      */
     public Result write(Catalog catalog, Path output, Options options, Progress progress) throws IOException {
+        return write(catalog, ManifestWriter.Selection.of(catalog), output, options, progress);
+    }
+
+    /**
+     * Writes the shards of {@code selection} (the whole catalog, or a recipe's result: its items with their new
+     * splits and labels, a repeated item once per repeat) into the folder {@code output}.
+     *
+     * @throws java.nio.file.FileAlreadyExistsException when output is a non-empty folder and not overwriting
+     * @throws IOException when output overlaps the dataset, an image cannot be read, or the disk fails
+     * @throws java.util.concurrent.CancellationException when cancelled (nothing is left behind)
+     */
+    public Result write(Catalog catalog, ManifestWriter.Selection selection, Path output, Options options,
+                        Progress progress) throws IOException {
         long start = System.nanoTime();
         if (!catalog.isIndexed()) {
             throw new CatalogException("the catalog holds no index yet", null);
@@ -109,19 +122,21 @@ public final class ShardWriter {
                     + "; Loupe never writes into a dataset it reads");
         }
         String where = options.split() == null ? "" : " WHERE split = " + ManifestWriter.literal(options.split());
-        long total = catalog.queryLong("SELECT count(*) FROM images" + where);
+        long total = selection.queryLong("SELECT count(*) FROM " + selection.images() + where);
         progress.update("shards", 0, total);
         try (AtomicOutput atomic = AtomicOutput.create(out, options.overwrite())) {
             Run run = new Run(root, atomic.temp(), options, progress, total);
             String sql = "SELECT i.path, i.split, coalesce(i.width, 0), coalesce(i.height, 0), i.format, i.present,"
                     + " i.path IN (SELECT path FROM problems WHERE kind = 'CORRUPT_IMAGE') AS corrupt,"
                     + " coalesce(i.mtime, 0), a.class_id, c.name, a.x, a.y, a.w, a.h, a.polygons, a.crowd,"
-                    + " a.attributes"
-                    + " FROM (SELECT * FROM images" + where + ") i"
-                    + " LEFT JOIN annotations a ON a.image_path = i.path LEFT JOIN classes c ON c.id = a.class_id"
-                    + " ORDER BY " + ManifestWriter.orderBy(options.shuffleSeed(), "i.path") + ", a.rowid";
+                    + " a.attributes, " + (selection.repeats() ? "i.rep" : "0")
+                    + " FROM (SELECT * FROM " + selection.images() + where + ") i"
+                    + " LEFT JOIN " + selection.annotations() + " a ON a.image_path = i.path"
+                    + " LEFT JOIN " + selection.classes() + " c ON c.id = a.class_id"
+                    + " ORDER BY " + ManifestWriter.orderBy(options.shuffleSeed(),
+                            ManifestWriter.shuffleInput(selection.repeats()), selection.repeats()) + ", a.ord";
             try {
-                rows(catalog, sql, run);
+                rows(selection, sql, run);
             } finally {
                 run.closeQuietly();
             }
@@ -137,13 +152,14 @@ public final class ShardWriter {
     }
 
     /** Streams the joined rows, groups them per image and writes each image's sample. */
-    private static void rows(Catalog catalog, String sql, Run run) throws IOException {
-        catalog.forEachRow(sql, rs -> {
+    private static void rows(ManifestWriter.Selection selection, String sql, Run run) throws IOException {
+        selection.forEachRow(sql, rs -> {
             String path = rs.getString(1);
-            if (run.sample == null || !run.sample.path.equals(path)) {
+            int rep = rs.getInt(18);
+            if (run.sample == null || !run.sample.path.equals(path) || run.sample.rep != rep) {
                 run.emit();
                 run.sample = new Sample(path, rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getString(5),
-                        rs.getBoolean(6), rs.getBoolean(7), rs.getLong(8));
+                        rs.getBoolean(6), rs.getBoolean(7), rs.getLong(8), rep);
             }
             int classId = rs.getInt(9);
             if (rs.wasNull()) {
@@ -172,10 +188,12 @@ public final class ShardWriter {
         final boolean present;
         final boolean corrupt;
         final long mtimeMicros;
+        final int rep;
         final List<Label> annotations = new ArrayList<>();
 
         Sample(String path, String split, int width, int height, String format, boolean present, boolean corrupt,
-               long mtimeMicros) {
+               long mtimeMicros, int rep) {
+            this.rep = rep;
             this.path = path;
             this.split = split;
             this.width = width;

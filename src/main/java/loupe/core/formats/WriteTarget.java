@@ -9,7 +9,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import loupe.core.model.ImageItem;
 import loupe.core.task.Progress;
@@ -19,7 +24,7 @@ import loupe.core.task.Progress;
  * succeeds), how to bring the images along, the report to fill and the progress to update. Paths given to
  * it are relative to the output and may not escape it.
  */
-public final class WriteTarget {
+public final class WriteTarget implements AutoCloseable {
 
     private final Path root;
     private final Path sourceRoot;
@@ -32,6 +37,10 @@ public final class WriteTarget {
      * created once. {@code computeIfAbsent} also makes a second thread wait until the folder exists.
      */
     private final ConcurrentHashMap<Path, Boolean> folders = new ConcurrentHashMap<>();
+
+    /** Threads that make hard links beside the writer (see {@link #linkInBackground}); null: on the caller's. */
+    private ThreadPoolExecutor linker;
+    private final AtomicReference<IOException> linkFailure = new AtomicReference<>();
 
     public WriteTarget(Path root, Path sourceRoot, ImageMode imageMode, ConversionReport report, Progress progress) {
         this.root = root.toAbsolutePath().normalize();
@@ -55,6 +64,72 @@ public final class WriteTarget {
 
     public Progress progress() {
         return progress;
+    }
+
+    /**
+     * Makes hard links on {@code threads} background threads from now on, so that the system calls overlap the
+     * writer's formatting instead of following it: {@link #placeImage} only queues the link (a bounded queue;
+     * when full, the caller links itself). The caller must then call {@link #awaitImages} before using the
+     * output, and {@link #close} in any case. Other image modes are unaffected.
+     */
+    public WriteTarget linkInBackground(int threads) {
+        if (imageMode == ImageMode.LINK && threads > 0 && linker == null) {
+            AtomicInteger n = new AtomicInteger();
+            linker = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(4096),
+                    r -> {
+                        Thread t = new Thread(r, "loupe-link-" + n.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    }, new ThreadPoolExecutor.CallerRunsPolicy());
+        }
+        return this;
+    }
+
+    /**
+     * Waits until every queued image is placed and throws the first failure among them. Does nothing without
+     * {@link #linkInBackground}.
+     */
+    public void awaitImages() throws IOException {
+        if (linker != null) {
+            linker.shutdown();
+            try {
+                while (!linker.awaitTermination(100, TimeUnit.MILLISECONDS)) {
+                    progress.checkCancelled();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while linking images");
+            }
+        }
+        throwLinkFailure();
+    }
+
+    /** Stops the background links (queued ones are dropped) and waits for those running: nothing writes after. */
+    @Override
+    public void close() {
+        if (linker != null) {
+            linker.shutdownNow();
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    if (linker.awaitTermination(1, TimeUnit.SECONDS)) {
+                        break;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void throwLinkFailure() throws IOException {
+        IOException failed = linkFailure.get();
+        if (failed != null) {
+            throw failed;
+        }
     }
 
     /** The output path for a relative name, with its parent folders created. Rejects names escaping the output. */
@@ -108,6 +183,24 @@ public final class WriteTarget {
             return;
         }
         Path target = file(relative);
+        if (linker != null) {
+            throwLinkFailure();
+            linker.execute(() -> {
+                if (linkFailure.get() != null) {
+                    return;
+                }
+                try {
+                    place(source, target, relative);
+                } catch (IOException | RuntimeException e) {
+                    linkFailure.compareAndSet(null, e instanceof IOException io ? io : new IOException(e));
+                }
+            });
+            return;
+        }
+        place(source, target, relative);
+    }
+
+    private void place(Path source, Path target, String relative) throws IOException {
         try {
             switch (imageMode) {
                 case COPY -> Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);

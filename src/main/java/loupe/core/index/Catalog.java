@@ -43,24 +43,27 @@ public final class Catalog implements AutoCloseable {
      * {@code images}, in the same (path) order, so readers can pair the two with a {@code POSITIONAL JOIN}
      * instead of grouping millions of annotations (the manifest does; see ManifestWriter). Lists are by class
      * id; a name is null for an id the dataset does not define; the {@code *_json} columns hold the same lists
-     * as compact JSON text, because JSON-encoding them at read time cost more than the rest of a manifest.
+     * as compact JSON text, because JSON-encoding them at read time cost more than the rest of a manifest;
+     * {@code class_names_csv} and {@code labels_csv} hold those two again as whole CSV fields (quoted, inner quotes
+     * doubled), because quoting them at read time was half of a CSV manifest's time.
      */
     private static final String IMAGE_LABELS_SCHEMA = "CREATE TABLE IF NOT EXISTS image_labels(path VARCHAR,"
             + " annotation_count BIGINT, box_count BIGINT, class_ids INTEGER[], class_names VARCHAR[],"
             + " labels STRUCT(id INTEGER, name VARCHAR, count BIGINT, boxes BIGINT)[], class_ids_json VARCHAR,"
-            + " class_names_json VARCHAR, labels_json VARCHAR)";
+            + " class_names_json VARCHAR, labels_json VARCHAR, class_names_csv VARCHAR, labels_csv VARCHAR)";
 
     /** Rebuilds {@code image_labels} from images, annotations and classes (see {@link #IMAGE_LABELS_SCHEMA}). */
     // Counts per (image, class) first, then one list per image sorted afterwards: ordered aggregates
     // (list(... ORDER BY id)) were twice as slow. The JSON text is assembled from the class names' JSON (80-odd
     // to_json calls) rather than to_json of every list, which took 40% longer (1M images, 3M boxes: 7 s).
     private static final String IMAGE_LABELS_SQL = "CREATE OR REPLACE TABLE image_labels AS"
-            + " WITH c AS (SELECT id, name, coalesce(to_json(name)::VARCHAR, 'null') AS json FROM classes),"
+            + " WITH c AS (SELECT id, name, coalesce(to_json(name)::VARCHAR, 'null') AS json,"
+            + "   replace(coalesce(to_json(name)::VARCHAR, 'null'), '\"', '\"\"') AS csv FROM classes),"
             + " pc AS (SELECT image_path AS path, class_id AS id, count(*) AS count, count(x) AS boxes"
             + "   FROM annotations GROUP BY ALL),"
             + " per AS (SELECT pc.path, sum(pc.count)::BIGINT AS annotation_count, sum(pc.boxes)::BIGINT AS box_count,"
             + "   list_sort(list({'id': pc.id, 'name': c.name, 'count': pc.count, 'boxes': pc.boxes,"
-            + "     'json': coalesce(c.json, 'null')})) AS l"
+            + "     'json': coalesce(c.json, 'null'), 'csv': coalesce(c.csv, 'null')})) AS l"
             + "   FROM pc LEFT JOIN c ON c.id = pc.id GROUP BY pc.path)"
             + " SELECT i.path, coalesce(p.annotation_count, 0)::BIGINT AS annotation_count,"
             + "   coalesce(p.box_count, 0)::BIGINT AS box_count,"
@@ -72,7 +75,11 @@ public final class Catalog implements AutoCloseable {
             + "     AS class_ids_json,"
             + "   concat('[', array_to_string(list_transform(p.l, s -> s.json), ','), ']') AS class_names_json,"
             + "   concat('[', array_to_string(list_transform(p.l, s -> concat('{\"id\":', coalesce(s.id::VARCHAR, 'null'),"
-            + "     ',\"name\":', s.json, ',\"count\":', s.count, ',\"boxes\":', s.boxes, '}')), ','), ']') AS labels_json"
+            + "     ',\"name\":', s.json, ',\"count\":', s.count, ',\"boxes\":', s.boxes, '}')), ','), ']') AS labels_json,"
+            + "   concat('\"[', array_to_string(list_transform(p.l, s -> s.csv), ','), ']\"') AS class_names_csv,"
+            + "   concat('\"[', array_to_string(list_transform(p.l, s -> concat('{\"\"id\"\":', coalesce(s.id::VARCHAR, 'null'),"
+            + "     ',\"\"name\"\":', s.csv, ',\"\"count\"\":', s.count, ',\"\"boxes\"\":', s.boxes, '}')), ','), ']\"')"
+            + "     AS labels_csv"
             + " FROM images i LEFT JOIN per p ON p.path = i.path ORDER BY i.path";
 
     private static final String[] SCHEMA = {

@@ -230,7 +230,10 @@ public final class ExportDialogs {
             format.valueProperty().bindBidirectional(m.formatProperty());
             form.addRow(row++, label("Format"), format);
             form.addRow(row++, label("Order"), shuffleRow(m.shuffleProperty(), m.seedProperty()));
-            form.addRow(row++, label(""), help("One row per image of the dataset: path, size, split, labels."));
+            form.addRow(row++, label(""), help(m.usesRecipe()
+                    ? "One row per item the recipe selects (repeated items once per repeat): path, size, its new"
+                            + " split and labels."
+                    : "One row per image of the dataset: path, size, split, labels."));
         } else if (model instanceof ShardExportViewModel m) {
             TextField size = new TextField();
             size.setId("shardSize");
@@ -238,6 +241,9 @@ public final class ExportDialogs {
             size.setPrefColumnCount(10);
             form.addRow(row++, label("Shard size"), new HBox(8, size, help("bytes (256MB, 1GiB) or items (1000)")));
             form.addRow(row++, label("Order"), shuffleRow(m.shuffleProperty(), m.seedProperty()));
+            form.addRow(row++, label(""), help(m.usesRecipe()
+                    ? "One sample per item the recipe selects, with its new split and labels."
+                    : "One sample per image of the dataset."));
         }
         return row;
     }

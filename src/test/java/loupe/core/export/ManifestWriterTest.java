@@ -394,6 +394,29 @@ class ManifestWriterTest {
     }
 
     @Test
+    void catalogWithoutTheCsvColumnsWritesTheSameCsv() throws Exception {
+        source = work.resolve("folders");
+        TestImages.write(source.resolve("train/a \"b\", c/x.png"), 8, 8);
+        TestImages.write(source.resolve("train/dog/plain.png"), 8, 8);
+        catalogFile = work.resolve("folders.duckdb");
+        index();
+        Path current = work.resolve("current.csv");
+        write(current, options(ManifestFormat.CSV));
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + catalogFile);
+             Statement st = c.createStatement()) {
+            // What a catalog indexed before the CSV-ready columns looks like.
+            st.execute("ALTER TABLE image_labels DROP COLUMN class_names_csv");
+            st.execute("ALTER TABLE image_labels DROP COLUMN labels_csv");
+        }
+        Path older = work.resolve("older.csv");
+        write(older, options(ManifestFormat.CSV));
+        assertEquals(Files.readString(current), Files.readString(older));
+        List<List<String>> rows = Csv.parse(Files.readString(current, StandardCharsets.UTF_8));
+        assertEquals("[\"a \\\"b\\\", c\"]", rows.get(1).get(8));
+        assertEquals("[{\"id\":0,\"name\":\"a \\\"b\\\", c\",\"count\":1,\"boxes\":0}]", rows.get(1).get(11));
+    }
+
+    @Test
     void catalogIndexedBeforeTheLabelSummaryGetsItWhenOpened() throws Exception {
         Path before = work.resolve("before.jsonl");
         write(before, options(ManifestFormat.JSONL));

@@ -27,4 +27,24 @@ class CocoWriterNumberTextsTest {
             }
         }
     }
+
+    @Test
+    void textsStayExactWhenSetsOverflowAndValuesAlternate() {
+        // 300k distinct values in 256k slots: every set sees hits in either way, swaps and evictions.
+        CocoWriter.NumberTexts texts = new CocoWriter.NumberTexts();
+        Random random = new Random(11);
+        double[] values = new double[300_000];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextInt(2_000_000) / 100.0 + 0.001;
+        }
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < values.length; i++) {
+                double v = values[i];
+                double w = values[(int) ((i * 7919L) % values.length)];
+                assertEquals(Double.toString(v), texts.text(v));
+                assertEquals(Double.toString(w), texts.text(w));
+                assertEquals(Double.toString(v), texts.text(v));
+            }
+        }
+    }
 }
