@@ -635,11 +635,11 @@ public final class CurateViewModel {
     }
 
     public ManifestExportViewModel newManifestExport() {
-        return new ManifestExportViewModel(exports, catalog, requireRoot());
+        return new ManifestExportViewModel(exports, catalog, requireRoot(), this::recipe);
     }
 
     public ShardExportViewModel newShardExport() {
-        return new ShardExportViewModel(exports, catalog, requireRoot());
+        return new ShardExportViewModel(exports, catalog, requireRoot(), this::recipe);
     }
 
     // ------------------------------------------------------------------------------------------ properties
