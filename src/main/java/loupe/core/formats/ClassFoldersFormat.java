@@ -104,8 +104,8 @@ public final class ClassFoldersFormat implements DatasetFormat {
     public Support probe(FileListing files, Path root) {
         Set<String> imageStems = new HashSet<>();
         List<String> images = new ArrayList<>();
-        for (String p : files.all()) {
-            if (DatasetPaths.isImage(p) && !isHidden(p)) {
+        for (String p : files.images()) {
+            if (!isHidden(p)) {
                 images.add(p);
                 imageStems.add(DatasetPaths.stripExtension(DatasetPaths.fileName(p)));
             }
@@ -113,7 +113,11 @@ public final class ClassFoldersFormat implements DatasetFormat {
         if (images.isEmpty()) {
             return Support.none("no image files");
         }
-        for (String p : files.all()) {
+        // Only annotation extensions and .txt can be annotation files: look at those, not at every image.
+        List<String> candidates = new ArrayList<>(files.withExtension("txt"));
+        ANNOTATION_EXTENSIONS.forEach(ext -> candidates.addAll(files.withExtension(ext)));
+        candidates.sort(null); // the first in listing order is named, as before
+        for (String p : candidates) {
             if (!isHidden(p) && isAnnotationFile(p, imageStems)) {
                 return Support.none(p + " looks like an annotation file; not a plain class-folder tree");
             }

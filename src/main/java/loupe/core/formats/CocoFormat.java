@@ -149,12 +149,7 @@ public final class CocoFormat implements DatasetFormat {
     // that could plausibly be COCO are peeked: COCO-named ones, those in an annotations/ folder, those whose
     // name mentions coco, and those at most one folder deep; all of them when there are only a few.
     private static List<String> candidates(FileListing files) {
-        List<String> jsons = new ArrayList<>();
-        for (String path : files.all()) {
-            if (path.regionMatches(true, path.length() - 5, ".json", 0, 5)) {
-                jsons.add(path);
-            }
-        }
+        List<String> jsons = new ArrayList<>(files.withExtension("json"));
         if (jsons.size() <= ALL_JSONS_LIMIT) {
             return jsons;
         }

@@ -99,8 +99,8 @@ public final class CocoResultsFormat implements DatasetFormat {
     private static List<String> resultsFiles(FileListing files, Path root, int limit) {
         List<String> result = new ArrayList<>();
         int peeked = 0;
-        for (String p : files.all()) {
-            if (!DatasetPaths.extension(p).equals("json") || ClassFoldersFormat.isHidden(p)) {
+        for (String p : files.withExtension("json")) {
+            if (ClassFoldersFormat.isHidden(p)) {
                 continue;
             }
             if (peeked++ == limit) {

@@ -181,8 +181,8 @@ public final class CreateMlFormat implements DatasetFormat {
 
     private static List<String> jsonFiles(FileListing files) {
         List<String> result = new ArrayList<>();
-        for (String p : files.all()) {
-            if (DatasetPaths.extension(p).equals("json") && !ClassFoldersFormat.isHidden(p)) {
+        for (String p : files.withExtension("json")) {
+            if (!ClassFoldersFormat.isHidden(p)) {
                 result.add(p);
             }
         }

@@ -306,8 +306,8 @@ public final class CvatFormat implements DatasetFormat {
 
     private static List<String> xmlFiles(FileListing files) {
         List<String> xmls = new ArrayList<>();
-        for (String p : files.all()) {
-            if (DatasetPaths.extension(p).equals("xml") && !ClassFoldersFormat.isHidden(p)) {
+        for (String p : files.withExtension("xml")) {
+            if (!ClassFoldersFormat.isHidden(p)) {
                 xmls.add(p);
             }
         }

@@ -3,7 +3,10 @@ package loupe.core.formats;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -14,6 +17,8 @@ import java.util.TreeSet;
 public final class FileListing {
 
     private final String[] paths;
+    /** Paths by lower-case extension, in sorted order; made on first use (readers' probes ask for them). */
+    private volatile Map<String, List<String>> byExtension;
 
     private FileListing(String[] sortedUniquePaths) {
         this.paths = sortedUniquePaths;
@@ -37,6 +42,42 @@ public final class FileListing {
 
     public List<String> all() {
         return Arrays.asList(paths);
+    }
+
+    /**
+     * The files with an extension ({@code "json"}, lower case, without the dot; any case on disk), in sorted
+     * order. A probe looking for annotation files asks for these instead of walking every image path.
+     */
+    public List<String> withExtension(String extension) {
+        return byExtension().getOrDefault(extension, List.of());
+    }
+
+    /** The image files ({@link DatasetPaths#isImage}), in sorted order. */
+    public List<String> images() {
+        Map<String, List<String>> all = byExtension();
+        List<String> images = new ArrayList<>();
+        for (Map.Entry<String, List<String>> e : all.entrySet()) {
+            if (DatasetPaths.isImage("x." + e.getKey())) {
+                images.addAll(e.getValue());
+            }
+        }
+        if (images.size() < paths.length) {
+            images.sort(null); // several extensions: back to listing order
+        }
+        return images;
+    }
+
+    private Map<String, List<String>> byExtension() {
+        Map<String, List<String>> result = byExtension;
+        if (result == null) {
+            Map<String, List<String>> built = new HashMap<>();
+            for (String p : paths) {
+                built.computeIfAbsent(DatasetPaths.extension(p), k -> new ArrayList<>()).add(p);
+            }
+            built.replaceAll((k, v) -> Collections.unmodifiableList(v));
+            byExtension = result = Collections.unmodifiableMap(built);
+        }
+        return result;
     }
 
     public boolean contains(String relativePath) {

@@ -117,8 +117,8 @@ public final class KittiFormat implements DatasetFormat {
 
     static List<String> labelFiles(FileListing files) {
         List<String> result = new ArrayList<>();
-        for (String p : files.all()) {
-            if (DatasetPaths.extension(p).equals("txt") && !ClassFoldersFormat.isHidden(p)
+        for (String p : files.withExtension("txt")) {
+            if (!ClassFoldersFormat.isHidden(p)
                     && DatasetPaths.fileName(DatasetPaths.parent(p)).equals(LABELS)) {
                 result.add(p);
             }

@@ -127,8 +127,8 @@ public final class LabelMeFormat implements DatasetFormat {
             return Support.none("no .json files");
         }
         Set<String> imageStems = new HashSet<>();
-        for (String p : files.all()) {
-            if (DatasetPaths.isImage(p) && !ClassFoldersFormat.isHidden(p)) {
+        for (String p : files.images()) {
+            if (!ClassFoldersFormat.isHidden(p)) {
                 imageStems.add(DatasetPaths.stripExtension(p));
             }
         }
@@ -288,8 +288,8 @@ public final class LabelMeFormat implements DatasetFormat {
 
     private static List<String> jsonFiles(FileListing files) {
         List<String> jsons = new ArrayList<>();
-        for (String p : files.all()) {
-            if (DatasetPaths.extension(p).equals("json") && !ClassFoldersFormat.isHidden(p)) {
+        for (String p : files.withExtension("json")) {
+            if (!ClassFoldersFormat.isHidden(p)) {
                 jsons.add(p);
             }
         }
@@ -338,8 +338,8 @@ public final class LabelMeFormat implements DatasetFormat {
 
     private static Map<String, Map<String, List<String>>> imagesByFolderAndStem(FileListing files) {
         Map<String, Map<String, List<String>>> result = new HashMap<>();
-        for (String p : files.all()) {
-            if (DatasetPaths.isImage(p) && !ClassFoldersFormat.isHidden(p)) {
+        for (String p : files.images()) {
+            if (!ClassFoldersFormat.isHidden(p)) {
                 result.computeIfAbsent(DatasetPaths.parent(p), k -> new HashMap<>())
                         .computeIfAbsent(stem(p), k -> new ArrayList<>()).add(p);
             }

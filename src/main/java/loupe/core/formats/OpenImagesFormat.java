@@ -99,7 +99,7 @@ public final class OpenImagesFormat implements DatasetFormat {
         String bbox = null;
         int bboxFiles = 0;
         String classes = null;
-        for (String p : files.all()) {
+        for (String p : files.withExtension("csv")) { // box and class files are .csv
             String name = DatasetPaths.fileName(p);
             if (ClassFoldersFormat.isHidden(p)) {
                 continue;
@@ -166,7 +166,7 @@ public final class OpenImagesFormat implements DatasetFormat {
 
         List<BboxFile> bboxFiles = new ArrayList<>();
         Set<String> bases = new TreeSet<>();
-        for (String p : files.all()) {
+        for (String p : files.withExtension("csv")) { // box and class files are .csv
             if (ClassFoldersFormat.isHidden(p) || !BBOX_NAME.matcher(DatasetPaths.fileName(p)).matches()) {
                 continue;
             }
@@ -186,7 +186,7 @@ public final class OpenImagesFormat implements DatasetFormat {
         }
         if (bboxFiles.isEmpty()) {
             // The probe's "images and classes only" case: a class descriptions file beside images/.
-            for (String p : files.all()) {
+            for (String p : files.withExtension("csv")) { // box and class files are .csv
                 if (CLASS_NAME.matcher(DatasetPaths.fileName(p)).matches() && !ClassFoldersFormat.isHidden(p)) {
                     bases.add(baseOf(p));
                 }

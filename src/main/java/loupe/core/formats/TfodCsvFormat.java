@@ -128,7 +128,7 @@ public final class TfodCsvFormat implements DatasetFormat {
         }
         String reason = found + " has the TensorFlow Object Detection CSV header (filename, class, xmin, ymin, "
                 + "xmax, ymax)";
-        long xmls = files.all().stream().filter(p -> DatasetPaths.extension(p).equals("xml")).count();
+        long xmls = files.withExtension("xml").size();
         if (xmls > 0) {
             // NOTE: a TFOD CSV is usually made from VOC files (raccoon ships both); a user pointing at such a
             // folder most likely means the VOC originals, which also carry per-object flags. --format tfod-csv
@@ -258,8 +258,8 @@ public final class TfodCsvFormat implements DatasetFormat {
 
     private static List<String> csvFiles(FileListing files) {
         List<String> csvs = new ArrayList<>();
-        for (String p : files.all()) {
-            if (DatasetPaths.extension(p).equals("csv") && !ClassFoldersFormat.isHidden(p)) {
+        for (String p : files.withExtension("csv")) {
+            if (!ClassFoldersFormat.isHidden(p)) {
                 csvs.add(p);
             }
         }

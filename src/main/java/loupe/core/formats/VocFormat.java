@@ -256,8 +256,8 @@ public final class VocFormat implements DatasetFormat {
 
     private static List<String> xmlFiles(FileListing files) {
         List<String> xmls = new ArrayList<>();
-        for (String p : files.all()) {
-            if (DatasetPaths.extension(p).equals("xml") && !isHidden(p)) {
+        for (String p : files.withExtension("xml")) {
+            if (!isHidden(p)) {
                 xmls.add(p);
             }
         }
@@ -276,8 +276,8 @@ public final class VocFormat implements DatasetFormat {
 
     private static Map<String, Map<String, List<String>>> imagesByFolderAndStem(FileListing files) {
         Map<String, Map<String, List<String>>> result = new HashMap<>();
-        for (String p : files.all()) {
-            if (DatasetPaths.isImage(p) && !isHidden(p)) {
+        for (String p : files.images()) {
+            if (!isHidden(p)) {
                 result.computeIfAbsent(DatasetPaths.parent(p), k -> new HashMap<>())
                         .computeIfAbsent(stem(p), k -> new ArrayList<>()).add(p);
             }

@@ -28,6 +28,16 @@ class FileListingTest {
     }
 
     @Test
+    void groupsFilesByLowerCaseExtensionInListingOrder() {
+        FileListing mixed = FileListing.of(List.of("b/z.PNG", "a/y.json", "a/x.JPG", "c/w.Json", "notes", "d/.hidden",
+                "a/v.jpeg", "a.b/readme"));
+        assertEquals(List.of("a/y.json", "c/w.Json"), mixed.withExtension("json"));
+        assertEquals(List.of(), mixed.withExtension("xml"));
+        assertEquals(List.of("a.b/readme", "d/.hidden", "notes"), mixed.withExtension(""));
+        assertEquals(List.of("a/v.jpeg", "a/x.JPG", "b/z.PNG"), mixed.images());
+    }
+
+    @Test
     void listsOnlyDirectChildrenWithIn() {
         assertEquals(List.of("data.yaml"), listing.in(""));
         assertEquals(List.of("images/train/a.jpg", "images/train/b.jpg"), listing.in("images/train"));
