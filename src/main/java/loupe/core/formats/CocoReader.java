@@ -83,7 +83,7 @@ final class CocoReader implements DatasetReader {
     static volatile long outlineMinBytes = 8L << 20;
 
     /** The size of one chunk of annotations parsed by one thread (a few thousand annotations). */
-    static volatile int chunkBytes = 2 << 20;
+    static volatile int chunkBytes = 512 << 10;
 
     @Override
     public void read(ReadContext context) throws IOException {
