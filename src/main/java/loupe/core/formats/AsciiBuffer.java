@@ -1,0 +1,116 @@
+package loupe.core.formats;
+
+import java.util.Arrays;
+
+/**
+ * A growable byte buffer for the text of a small output file made of ASCII numbers (a YOLO label file): the
+ * file's bytes are built here and written with one call, without a character encoder or a String per number.
+ * {@link #appendDecimal} writes exactly what {@link Numbers#append} writes. Not thread-safe; reused per file.
+ */
+final class AsciiBuffer {
+
+    private static final long[] POWERS = new long[16];
+
+    static {
+        POWERS[0] = 1;
+        for (int i = 1; i < POWERS.length; i++) {
+            POWERS[i] = POWERS[i - 1] * 10;
+        }
+    }
+
+    private byte[] bytes = new byte[1024];
+    private int length;
+
+    int length() {
+        return length;
+    }
+
+    /** Drops everything after {@code length} (a line that turned out not to be written). */
+    void setLength(int length) {
+        this.length = length;
+    }
+
+    byte[] bytes() {
+        return bytes;
+    }
+
+    AsciiBuffer append(char c) {
+        ensure(1);
+        bytes[length++] = (byte) c;
+        return this;
+    }
+
+    /** Appends the text of a value that is ASCII (numbers, {@code NaN}, {@code Infinity}). */
+    AsciiBuffer append(String ascii) {
+        ensure(ascii.length());
+        for (int i = 0; i < ascii.length(); i++) {
+            bytes[length++] = (byte) ascii.charAt(i);
+        }
+        return this;
+    }
+
+    AsciiBuffer append(long value) {
+        if (value < 0) {
+            if (value == Long.MIN_VALUE) {
+                return append(Long.toString(value));
+            }
+            append('-');
+            value = -value;
+        }
+        int digits = 1;
+        for (long rest = value / 10; rest != 0; rest /= 10) {
+            digits++;
+        }
+        ensure(digits);
+        int end = length + digits;
+        for (int i = end - 1; i >= length; i--) {
+            bytes[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        length = end;
+        return this;
+    }
+
+    /**
+     * Appends {@code value} with at most {@code decimals} decimals (1..15), trailing zeros removed, no exponent;
+     * byte for byte what {@link Numbers#append(StringBuilder, double, int)} appends.
+     */
+    AsciiBuffer appendDecimal(double value, int decimals) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            return append(Double.toString(value));
+        }
+        long scale = POWERS[decimals];
+        if (Math.abs(value) * scale >= Long.MAX_VALUE / 10.0) {
+            return append(Double.toString(value));
+        }
+        long scaled = Math.round(value * scale);
+        if (scaled < 0) {
+            append('-');
+            scaled = -scaled;
+        }
+        append(scaled / scale);
+        long fraction = scaled % scale;
+        if (fraction != 0) {
+            int digits = decimals;
+            while (fraction % 10 == 0) {
+                fraction /= 10;
+                digits--;
+            }
+            ensure(digits + 1);
+            bytes[length++] = '.';
+            // Right to left, leading zeros included.
+            for (int i = length + digits - 1; i >= length; i--) {
+                bytes[i] = (byte) ('0' + fraction % 10);
+                fraction /= 10;
+            }
+            length += digits;
+        }
+        return this;
+    }
+
+    private void ensure(int more) {
+        if (length + more > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+        }
+    }
+}
