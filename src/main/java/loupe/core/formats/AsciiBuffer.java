@@ -9,12 +9,47 @@ import java.util.Arrays;
  */
 final class AsciiBuffer {
 
-    private static final long[] POWERS = new long[16];
+    private static final long[] POWERS = new long[19];
+    private static final byte[] TENS = new byte[100];
+    private static final byte[] ONES = new byte[100];
 
     static {
         POWERS[0] = 1;
         for (int i = 1; i < POWERS.length; i++) {
             POWERS[i] = POWERS[i - 1] * 10;
+        }
+        for (int i = 0; i < 100; i++) {
+            TENS[i] = (byte) ('0' + i / 10);
+            ONES[i] = (byte) ('0' + i % 10);
+        }
+    }
+
+    /** Number of decimal digits of a value >= 0. */
+    static int digitCount(long value) {
+        int count = 1;
+        while (count < 19 && value >= POWERS[count]) {
+            count++;
+        }
+        return count;
+    }
+
+    /**
+     * Writes the last {@code count} digits of {@code value} (>= 0), leading zeros included, into
+     * {@code bytes} ending at index {@code last}; two digits per division, as {@code Long.toString} does.
+     */
+    static void writeDigits(byte[] bytes, long value, int last, int count) {
+        int at = last;
+        int left = count;
+        while (left >= 2) {
+            long quotient = value / 100;
+            int pair = (int) (value - quotient * 100);
+            bytes[at--] = ONES[pair];
+            bytes[at--] = TENS[pair];
+            value = quotient;
+            left -= 2;
+        }
+        if (left == 1) {
+            bytes[at] = (byte) ('0' + value % 10);
         }
     }
 
@@ -57,17 +92,10 @@ final class AsciiBuffer {
             append('-');
             value = -value;
         }
-        int digits = 1;
-        for (long rest = value / 10; rest != 0; rest /= 10) {
-            digits++;
-        }
+        int digits = digitCount(value);
         ensure(digits);
-        int end = length + digits;
-        for (int i = end - 1; i >= length; i--) {
-            bytes[i] = (byte) ('0' + value % 10);
-            value /= 10;
-        }
-        length = end;
+        writeDigits(bytes, value, length + digits - 1, digits);
+        length += digits;
         return this;
     }
 
@@ -98,11 +126,7 @@ final class AsciiBuffer {
             }
             ensure(digits + 1);
             bytes[length++] = '.';
-            // Right to left, leading zeros included.
-            for (int i = length + digits - 1; i >= length; i--) {
-                bytes[i] = (byte) ('0' + fraction % 10);
-                fraction /= 10;
-            }
+            writeDigits(bytes, fraction, length + digits - 1, digits);
             length += digits;
         }
         return this;

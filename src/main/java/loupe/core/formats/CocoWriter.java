@@ -129,7 +129,8 @@ final class CocoWriter implements DatasetWriter {
         private final Path part;
         private final OutputStream out;
         private final JsonGenerator document;
-        private final JsonGenerator annotations;
+        /** The annotations, written without the generator (see {@link JsonBytes}). */
+        private final JsonBytes annotations;
         private int nextImageId = 1;
         private long nextAnnotationId = 1;
         private boolean finished;
@@ -154,15 +155,10 @@ final class CocoWriter implements DatasetWriter {
             // Bigger writes than the generator's 8 KB buffer: fewer system calls for files of hundreds of MB.
             out = new BufferedOutputStream(Files.newOutputStream(json), 1 << 16);
             document = CocoReader.JSON.createGenerator(out, JsonEncoding.UTF8);
-            OutputStream partOut = null;
             try {
-                partOut = new BufferedOutputStream(Files.newOutputStream(part), 1 << 16);
-                annotations = CocoReader.JSON.createGenerator(partOut, JsonEncoding.UTF8);
+                annotations = new JsonBytes(Files.newOutputStream(part));
             } catch (IOException e) {
                 document.close();
-                if (partOut != null) {
-                    partOut.close();
-                }
                 Files.deleteIfExists(part);
                 throw e;
             }
@@ -183,7 +179,7 @@ final class CocoWriter implements DatasetWriter {
             }
             document.writeEndArray();
             document.writeArrayFieldStart("images");
-            annotations.writeStartArray();
+            annotations.startArray();
         }
 
         void image(ImageItem image, String name, List<Annotation> anns, Map<Integer, Integer> ids,
@@ -258,50 +254,57 @@ final class CocoWriter implements DatasetWriter {
                 }
             }
 
-            annotations.writeStartObject();
-            annotations.writeNumberField("id", id);
-            annotations.writeNumberField("image_id", imageId);
-            annotations.writeNumberField("category_id", categoryId);
-            annotations.writeArrayFieldStart("bbox");
+            annotations.startObject();
+            annotations.fieldName("id");
+            annotations.number(id);
+            annotations.fieldName("image_id");
+            annotations.number(imageId);
+            annotations.fieldName("category_id");
+            annotations.number(categoryId);
+            annotations.fieldName("bbox");
+            annotations.startArray();
             number(box.x());
             number(box.y());
             number(box.width());
             number(box.height());
-            annotations.writeEndArray();
+            annotations.endArray();
             if (rle != null && !polygons.isEmpty()) {
                 report.loss("polygon beside an RLE mask", "dropped: a COCO segmentation is a mask or polygons");
             }
-            annotations.writeFieldName("area");
+            annotations.fieldName("area");
             if (rle != null && areaText == null) {
-                annotations.writeNumber(rle.area());
+                annotations.number(rle.area());
             } else {
                 area(areaText, polygons, box, report);
             }
-            annotations.writeNumberField("iscrowd", a.crowd() ? 1 : 0);
+            annotations.fieldName("iscrowd");
+            annotations.number(a.crowd() ? 1 : 0);
             // NOTE: an empty list rather than no key: CVAT and datumaro write [] for box-only objects, and
             // tools that index ann["segmentation"] directly (older Detectron2, pycocotools' showAnns) need the key.
             if (rle != null) {
                 rle(rle, CocoRle.compressedText(rleText), CocoRle.UNCOMPRESSED.equals(segmentation));
             } else {
-                annotations.writeArrayFieldStart("segmentation");
+                annotations.fieldName("segmentation");
+                annotations.startArray();
                 for (Polygon polygon : polygons) {
-                    annotations.writeStartArray();
+                    annotations.startArray();
                     for (double v : polygon.points()) {
                         number(v);
                     }
-                    annotations.writeEndArray();
+                    annotations.endArray();
                 }
-                annotations.writeEndArray();
+                annotations.endArray();
             }
             if (!attributes.isEmpty()) {
-                annotations.writeObjectFieldStart("attributes");
+                annotations.fieldName("attributes");
+                annotations.startObject();
                 for (Map.Entry<String, String> e : attributes.entrySet()) {
-                    annotations.writeFieldName(e.getKey());
+                    annotations.fieldName(e.getKey());
                     scalar(annotations, e.getValue());
                 }
-                annotations.writeEndObject();
+                annotations.endObject();
             }
-            annotations.writeEndObject();
+            annotations.endObject();
         }
 
         /**
@@ -309,21 +312,24 @@ final class CocoWriter implements DatasetWriter {
          * the list of run lengths), then {@code size}, the order pycocotools and the COCO files use.
          */
         private void rle(CocoRle rle, String compressed, boolean uncompressed) throws IOException {
-            annotations.writeObjectFieldStart("segmentation");
+            annotations.fieldName("segmentation");
+            annotations.startObject();
+            annotations.fieldName("counts");
             if (uncompressed) {
-                annotations.writeArrayFieldStart("counts");
+                annotations.startArray();
                 for (long c : rle.counts()) {
-                    annotations.writeNumber(c);
+                    annotations.number(c);
                 }
-                annotations.writeEndArray();
+                annotations.endArray();
             } else {
-                annotations.writeStringField("counts", compressed);
+                annotations.string(compressed);
             }
-            annotations.writeArrayFieldStart("size");
-            annotations.writeNumber(rle.height());
-            annotations.writeNumber(rle.width());
-            annotations.writeEndArray();
-            annotations.writeEndObject();
+            annotations.fieldName("size");
+            annotations.startArray();
+            annotations.number(rle.height());
+            annotations.number(rle.width());
+            annotations.endArray();
+            annotations.endObject();
         }
 
         private static CocoRle readRle(String text, ConversionReport report) {
@@ -341,7 +347,7 @@ final class CocoWriter implements DatasetWriter {
             if (text != null) {
                 String trimmed = text.trim();
                 if (JSON_NUMBER.matcher(trimmed).matches() && Double.isFinite(Double.parseDouble(trimmed))) {
-                    annotations.writeNumber(trimmed);
+                    annotations.numberText(trimmed);
                     return;
                 }
                 report.loss("attribute 'area'", "not a number; the area was computed instead");
@@ -356,16 +362,16 @@ final class CocoWriter implements DatasetWriter {
         /** Writes a double compactly: integral values without ".0", others in the shortest exact form. */
         private void number(double v) throws IOException {
             if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-                annotations.writeNumber((long) v);
-            } else {
-                // writeNumber(String) writes the text as is, as writeNumber(double) does with Double.toString.
-                annotations.writeNumber(numbers.text(v));
+                annotations.number((long) v);
+            } else if (!annotations.shortDecimal(v)) {
+                // Written as is: the text writeNumber(double) writes (Double.toString).
+                annotations.doubleText(numbers.text(v));
             }
         }
 
         /** Closes the images, appends the part file's annotations and the end of the object. */
         void finish() throws IOException {
-            annotations.writeEndArray();
+            annotations.endArray();
             annotations.close();
             document.writeEndArray();
             document.writeFieldName("annotations");
@@ -448,13 +454,13 @@ final class CocoWriter implements DatasetWriter {
     }
 
     /** An attribute value: JSON numbers and booleans as such (their text reads back unchanged), else a string. */
-    private static void scalar(JsonGenerator g, String value) throws IOException {
+    private static void scalar(JsonBytes g, String value) throws IOException {
         if (value.equals("true") || value.equals("false")) {
-            g.writeBoolean(value.equals("true"));
+            g.bool(value.equals("true"));
         } else if (JSON_NUMBER.matcher(value).matches()) {
-            g.writeNumber(value);
+            g.numberText(value);
         } else {
-            g.writeString(value);
+            g.string(value);
         }
     }
 
