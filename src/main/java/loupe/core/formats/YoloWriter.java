@@ -159,12 +159,23 @@ final class YoloWriter implements DatasetWriter {
         writeDataYaml(target, classes, ids, splits, unsplit[0]);
     }
 
+    /** "attribute 'id'" and the like: one String per key rather than one per annotation (a bounded cache). */
+    private static final java.util.concurrent.ConcurrentHashMap<String, String> ATTRIBUTE_KINDS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private static void lossesOtherThanShape(Annotation a, ConversionReport report) {
         if (a.crowd()) {
             report.loss("crowd flag", "dropped; the region is written as an ordinary object");
         }
         for (String key : a.attributes().keySet()) {
-            report.loss("attribute '" + key + "'", "dropped: YOLO has no attributes");
+            String kind = ATTRIBUTE_KINDS.get(key);
+            if (kind == null) {
+                kind = "attribute '" + key + "'";
+                if (ATTRIBUTE_KINDS.size() < 1024) {
+                    ATTRIBUTE_KINDS.put(key, kind);
+                }
+            }
+            report.loss(kind, "dropped: YOLO has no attributes");
         }
     }
 
