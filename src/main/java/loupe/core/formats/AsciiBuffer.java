@@ -26,7 +26,10 @@ final class AsciiBuffer {
 
     /** Number of decimal digits of a value >= 0. */
     static int digitCount(long value) {
-        int count = 1;
+        if (value < 10_000) {
+            return value < 10 ? 1 : value < 100 ? 2 : value < 1000 ? 3 : 4;
+        }
+        int count = 5;
         while (count < 19 && value >= POWERS[count]) {
             count++;
         }

@@ -136,11 +136,16 @@ final class JsonBytes implements Closeable {
             k++;
         }
         int decimals = 15 - k;
-        long scaled = Math.round(magnitude * POWERS[decimals]);
+        // Not Math.round: a slip of one in a rare half-way case is caught by the exact check below.
+        long scaled = (long) (magnitude * POWERS[decimals] + 0.5);
         if (scaled / POWERS[decimals] != magnitude) {
             return false;
         }
-        while (scaled % 10 == 0 && decimals > 0) {
+        while (decimals >= 4 && scaled % 10_000 == 0) {
+            scaled /= 10_000;
+            decimals -= 4;
+        }
+        while (decimals > 0 && scaled % 10 == 0) {
             scaled /= 10;
             decimals--;
         }
@@ -215,9 +220,10 @@ final class JsonBytes implements Closeable {
                 flushBuffer();
             }
             int end = Math.min(text.length(), at + buffer.length - position);
-            for (; at < end; at++) {
-                buffer[position++] = (byte) text.charAt(at);
-            }
+            // The deprecated byte copy is exact for ASCII and a bulk copy for Java's compact strings.
+            text.getBytes(at, end, buffer, position);
+            position += end - at;
+            at = end;
         }
     }
 
