@@ -12,9 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Writes many small output files (YOLO label files) from a background thread, so that creating them, which
- * is system time (about 50-250 us per file on ext4, mostly under the folder's lock), overlaps reading and
- * formatting the next images on the caller's thread. At most {@link #MAX_PENDING} files wait in memory.
+ * Writes many small output files (YOLO label files) from background threads, so that creating them, which
+ * is system time (about 50-250 us per file on ext4, much of it under the folder's lock), overlaps reading
+ * and formatting the next images on the caller's thread. A path always goes to the same thread, so two
+ * writes of one path land in call order. At most {@link #MAX_PENDING} files wait in memory.
  * {@link #close()} waits until every file is written and throws the first failure; a failure is also
  * thrown by the next {@link #write} after it. One caller thread.
  */
@@ -23,16 +24,25 @@ final class FileSpool implements AutoCloseable {
     static final int MAX_PENDING = 256;
 
     private final WriteTarget target;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "loupe-file-spool");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService[] threads;
     private final Semaphore pending = new Semaphore(MAX_PENDING);
     private final AtomicReference<IOException> failure = new AtomicReference<>();
 
     FileSpool(WriteTarget target) {
+        this(target, 2);
+    }
+
+    FileSpool(WriteTarget target, int threadCount) {
         this.target = target;
+        threads = new ExecutorService[threadCount];
+        for (int i = 0; i < threadCount; i++) {
+            String name = "loupe-file-spool-" + (i + 1);
+            threads[i] = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, name);
+                t.setDaemon(true);
+                return t;
+            });
+        }
     }
 
     /** Queues {@code bytes[0, length)} as the content of {@code relative} (a copy is kept; the buffer can be reused). */
@@ -46,7 +56,7 @@ final class FileSpool implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while writing " + relative);
         }
-        thread.execute(() -> {
+        threads[Math.floorMod(file.hashCode(), threads.length)].execute(() -> {
             try (FileOutputStream out = new FileOutputStream(file.toFile())) {
                 out.write(content);
             } catch (IOException e) {
@@ -67,16 +77,20 @@ final class FileSpool implements AutoCloseable {
     /** Waits for every queued file; throws the first failure. */
     @Override
     public void close() throws IOException {
-        thread.shutdown();
         boolean interrupted = false;
-        while (true) {
-            try {
-                if (thread.awaitTermination(1, TimeUnit.MINUTES)) {
-                    break;
+        for (ExecutorService thread : threads) {
+            thread.shutdown();
+        }
+        for (ExecutorService thread : threads) {
+            while (true) {
+                try {
+                    if (thread.awaitTermination(1, TimeUnit.MINUTES)) {
+                        break;
+                    }
+                } catch (InterruptedException e) {
+                    // The queued files must be written (or fail) before the caller deletes or renames their folder.
+                    interrupted = true;
                 }
-            } catch (InterruptedException e) {
-                // The queued files must be written (or fail) before the caller deletes or renames their folder.
-                interrupted = true;
             }
         }
         if (interrupted) {

@@ -79,7 +79,7 @@ final class YoloWriter implements DatasetWriter {
         long total = source.imageCount();
         long[] done = {0};
         AsciiBuffer text = new AsciiBuffer();
-        // Label files are written from a background thread: creating 100,000 files is mostly system time.
+        // Label files are written from background threads: creating 100,000 files is mostly system time.
         try (FileSpool files = new FileSpool(target)) {
             source.forEachImage((image, annotations) -> {
                 target.progress().checkCancelled();

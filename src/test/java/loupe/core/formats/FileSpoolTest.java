@@ -41,6 +41,19 @@ class FileSpoolTest {
     }
 
     @Test
+    void writesOfOnePathLandInCallOrder() throws IOException {
+        try (FileSpool spool = new FileSpool(target(), 3)) {
+            for (int i = 0; i < 500; i++) {
+                byte[] text = Integer.toString(i).getBytes(StandardCharsets.US_ASCII);
+                spool.write("labels/a.txt", text, text.length);
+                spool.write("labels/b" + (i % 7) + ".txt", text, text.length);
+            }
+        }
+        assertArrayEquals("499".getBytes(StandardCharsets.US_ASCII), Files.readAllBytes(out.resolve("labels/a.txt")));
+        assertArrayEquals("497".getBytes(StandardCharsets.US_ASCII), Files.readAllBytes(out.resolve("labels/b0.txt")));
+    }
+
+    @Test
     void aFailedWriteIsThrownAtTheLatestByClose() throws IOException {
         Files.createDirectories(out.resolve("labels/a.txt"));   // a folder where the file should go
         FileSpool spool = new FileSpool(target());
