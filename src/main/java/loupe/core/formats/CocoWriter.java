@@ -51,9 +51,10 @@ import loupe.core.model.Polygon;
  * than 3 points (dropped from the segmentation), non-finite coordinates (skipped), images of unknown size
  * (written with width and height 0).
  *
- * <p><b>Memory.</b> The JSON is streamed with Jackson's generator: each split's file is written as its images
- * arrive, its annotations go to a hidden part file beside it, which is appended and deleted when all images
- * are written. Memory holds one image's annotations at a time, whatever the dataset's size.
+ * <p><b>Memory.</b> The JSON is streamed: each split's file is written as its images arrive (Jackson's
+ * generator), its annotations go to a hidden part file beside it ({@link JsonBytes}: the same bytes, written
+ * faster), which is appended and deleted when all images are written. Memory holds one image's annotations
+ * at a time, whatever the dataset's size.
  *
  * <p>Stateless and thread-safe.
  */

@@ -4,7 +4,9 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -22,9 +24,17 @@ import java.util.concurrent.atomic.AtomicReference;
 final class FileSpool implements AutoCloseable {
 
     static final int MAX_PENDING = 256;
+    /**
+     * Files handed to a thread at once: one queue hand-over (and thread wake-up, a system call) per file cost
+     * about as much as the file's own write.
+     */
+    static final int BATCH = 32;
 
     private final WriteTarget target;
     private final ExecutorService[] threads;
+    /** Per thread, the files not yet handed over (fewer than {@link #batch}). */
+    private final List<List<Runnable>> batches = new ArrayList<>();
+    private final int batch;
     private final Semaphore pending = new Semaphore(MAX_PENDING);
     private final AtomicReference<IOException> failure = new AtomicReference<>();
 
@@ -35,6 +45,8 @@ final class FileSpool implements AutoCloseable {
     FileSpool(WriteTarget target, int threadCount) {
         this.target = target;
         threads = new ExecutorService[threadCount];
+        // Files waiting in unsent batches hold permits too: leave enough for the sent ones.
+        batch = Math.max(1, Math.min(BATCH, MAX_PENDING / (2 * threadCount)));
         for (int i = 0; i < threadCount; i++) {
             String name = "loupe-file-spool-" + (i + 1);
             threads[i] = Executors.newSingleThreadExecutor(r -> {
@@ -42,6 +54,7 @@ final class FileSpool implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
+            batches.add(new ArrayList<>(batch));
         }
     }
 
@@ -56,7 +69,9 @@ final class FileSpool implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while writing " + relative);
         }
-        threads[Math.floorMod(file.hashCode(), threads.length)].execute(() -> {
+        int thread = Math.floorMod(file.hashCode(), threads.length);
+        List<Runnable> files = batches.get(thread);
+        files.add(() -> {
             try (FileOutputStream out = new FileOutputStream(file.toFile())) {
                 out.write(content);
             } catch (IOException e) {
@@ -65,6 +80,18 @@ final class FileSpool implements AutoCloseable {
                 pending.release();
             }
         });
+        if (files.size() == batch) {
+            send(thread);
+        }
+    }
+
+    private void send(int thread) {
+        List<Runnable> files = batches.get(thread);
+        if (files.isEmpty()) {
+            return;
+        }
+        batches.set(thread, new ArrayList<>(batch));
+        threads[thread].execute(() -> files.forEach(Runnable::run));
     }
 
     private void throwFailure() throws IOException {
@@ -78,8 +105,9 @@ final class FileSpool implements AutoCloseable {
     @Override
     public void close() throws IOException {
         boolean interrupted = false;
-        for (ExecutorService thread : threads) {
-            thread.shutdown();
+        for (int i = 0; i < threads.length; i++) {
+            send(i);
+            threads[i].shutdown();
         }
         for (ExecutorService thread : threads) {
             while (true) {
