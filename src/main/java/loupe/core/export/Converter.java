@@ -67,7 +67,8 @@ public final class Converter {
         IndexOptions indexOptions = new IndexOptions(options.threads(), options.fromFormat());
         long start = System.nanoTime();
         IndexResult indexed = new Indexer(indexOptions).index(catalog, src, progress);
-        LOG.debug("indexed in {} ms", (System.nanoTime() - start) / 1_000_000);
+        long indexedAt = System.nanoTime();
+        LOG.debug("indexed in {} ms, phases {}", (indexedAt - start) / 1_000_000, indexed.phaseMillis());
         ConversionReport report = new ConversionReport(indexed.format(), to.id());
         try (AtomicOutput atomic = AtomicOutput.create(out, options.overwrite())) {
             progress.update("writing", 0, indexed.images());
@@ -84,7 +85,8 @@ public final class Converter {
                     .writeValue(atomic.temp().resolve(REPORT_FILE).toFile(), ReportJson.of(report));
             atomic.commit();
         }
-        LOG.debug("indexed and written in {} ms", (System.nanoTime() - start) / 1_000_000);
+        LOG.debug("written in {} ms; indexed and written in {} ms", (System.nanoTime() - indexedAt) / 1_000_000,
+                (System.nanoTime() - start) / 1_000_000);
         return report;
     }
 

@@ -51,9 +51,10 @@ import loupe.core.model.Polygon;
  * than 3 points (dropped from the segmentation), non-finite coordinates (skipped), images of unknown size
  * (written with width and height 0).
  *
- * <p><b>Memory.</b> The JSON is streamed with Jackson's generator: each split's file is written as its images
- * arrive, its annotations go to a hidden part file beside it, which is appended and deleted when all images
- * are written. Memory holds one image's annotations at a time, whatever the dataset's size.
+ * <p><b>Memory.</b> The JSON is streamed: each split's file is written as its images arrive (Jackson's
+ * generator), its annotations go to a hidden part file beside it ({@link JsonBytes}: the same bytes, written
+ * faster), which is appended and deleted when all images are written. Memory holds one image's annotations
+ * at a time, whatever the dataset's size.
  *
  * <p>Stateless and thread-safe.
  */
@@ -129,14 +130,12 @@ final class CocoWriter implements DatasetWriter {
         private final Path part;
         private final OutputStream out;
         private final JsonGenerator document;
-        private final JsonGenerator annotations;
+        /** The annotations, written without the generator (see {@link JsonBytes}). */
+        private final JsonBytes annotations;
         private int nextImageId = 1;
         private long nextAnnotationId = 1;
         private boolean finished;
         private final NumberTexts numbers;
-        /** Reused for {@link #segmentation}. */
-        private final StringBuilder raw = new StringBuilder(1024);
-        private char[] rawChars = new char[1024];
 
         SplitFile(WriteTarget target, String split, List<ClassLabel> classes, Map<Integer, Integer> ids,
                   String from, NumberTexts numbers) throws IOException {
@@ -157,15 +156,10 @@ final class CocoWriter implements DatasetWriter {
             // Bigger writes than the generator's 8 KB buffer: fewer system calls for files of hundreds of MB.
             out = new BufferedOutputStream(Files.newOutputStream(json), 1 << 16);
             document = CocoReader.JSON.createGenerator(out, JsonEncoding.UTF8);
-            OutputStream partOut = null;
             try {
-                partOut = new BufferedOutputStream(Files.newOutputStream(part), 1 << 16);
-                annotations = CocoReader.JSON.createGenerator(partOut, JsonEncoding.UTF8);
+                annotations = new JsonBytes(Files.newOutputStream(part));
             } catch (IOException e) {
                 document.close();
-                if (partOut != null) {
-                    partOut.close();
-                }
                 Files.deleteIfExists(part);
                 throw e;
             }
@@ -186,7 +180,7 @@ final class CocoWriter implements DatasetWriter {
             }
             document.writeEndArray();
             document.writeArrayFieldStart("images");
-            annotations.writeStartArray();
+            annotations.startArray();
         }
 
         void image(ImageItem image, String name, List<Annotation> anns, Map<Integer, Integer> ids,
@@ -261,42 +255,57 @@ final class CocoWriter implements DatasetWriter {
                 }
             }
 
-            annotations.writeStartObject();
-            annotations.writeNumberField("id", id);
-            annotations.writeNumberField("image_id", imageId);
-            annotations.writeNumberField("category_id", categoryId);
-            annotations.writeArrayFieldStart("bbox");
+            annotations.startObject();
+            annotations.fieldName("id");
+            annotations.number(id);
+            annotations.fieldName("image_id");
+            annotations.number(imageId);
+            annotations.fieldName("category_id");
+            annotations.number(categoryId);
+            annotations.fieldName("bbox");
+            annotations.startArray();
             number(box.x());
             number(box.y());
             number(box.width());
             number(box.height());
-            annotations.writeEndArray();
+            annotations.endArray();
             if (rle != null && !polygons.isEmpty()) {
                 report.loss("polygon beside an RLE mask", "dropped: a COCO segmentation is a mask or polygons");
             }
-            annotations.writeFieldName("area");
+            annotations.fieldName("area");
             if (rle != null && areaText == null) {
-                annotations.writeNumber(rle.area());
+                annotations.number(rle.area());
             } else {
                 area(areaText, polygons, box, report);
             }
-            annotations.writeNumberField("iscrowd", a.crowd() ? 1 : 0);
+            annotations.fieldName("iscrowd");
+            annotations.number(a.crowd() ? 1 : 0);
             // NOTE: an empty list rather than no key: CVAT and datumaro write [] for box-only objects, and
             // tools that index ann["segmentation"] directly (older Detectron2, pycocotools' showAnns) need the key.
             if (rle != null) {
                 rle(rle, CocoRle.compressedText(rleText), CocoRle.UNCOMPRESSED.equals(segmentation));
             } else {
-                segmentation(polygons);
+                annotations.fieldName("segmentation");
+                annotations.startArray();
+                for (Polygon polygon : polygons) {
+                    annotations.startArray();
+                    for (double v : polygon.points()) {
+                        number(v);
+                    }
+                    annotations.endArray();
+                }
+                annotations.endArray();
             }
             if (!attributes.isEmpty()) {
-                annotations.writeObjectFieldStart("attributes");
+                annotations.fieldName("attributes");
+                annotations.startObject();
                 for (Map.Entry<String, String> e : attributes.entrySet()) {
-                    annotations.writeFieldName(e.getKey());
+                    annotations.fieldName(e.getKey());
                     scalar(annotations, e.getValue());
                 }
-                annotations.writeEndObject();
+                annotations.endObject();
             }
-            annotations.writeEndObject();
+            annotations.endObject();
         }
 
         /**
@@ -304,21 +313,24 @@ final class CocoWriter implements DatasetWriter {
          * the list of run lengths), then {@code size}, the order pycocotools and the COCO files use.
          */
         private void rle(CocoRle rle, String compressed, boolean uncompressed) throws IOException {
-            annotations.writeObjectFieldStart("segmentation");
+            annotations.fieldName("segmentation");
+            annotations.startObject();
+            annotations.fieldName("counts");
             if (uncompressed) {
-                annotations.writeArrayFieldStart("counts");
+                annotations.startArray();
                 for (long c : rle.counts()) {
-                    annotations.writeNumber(c);
+                    annotations.number(c);
                 }
-                annotations.writeEndArray();
+                annotations.endArray();
             } else {
-                annotations.writeStringField("counts", compressed);
+                annotations.string(compressed);
             }
-            annotations.writeArrayFieldStart("size");
-            annotations.writeNumber(rle.height());
-            annotations.writeNumber(rle.width());
-            annotations.writeEndArray();
-            annotations.writeEndObject();
+            annotations.fieldName("size");
+            annotations.startArray();
+            annotations.number(rle.height());
+            annotations.number(rle.width());
+            annotations.endArray();
+            annotations.endObject();
         }
 
         private static CocoRle readRle(String text, ConversionReport report) {
@@ -336,7 +348,7 @@ final class CocoWriter implements DatasetWriter {
             if (text != null) {
                 String trimmed = text.trim();
                 if (JSON_NUMBER.matcher(trimmed).matches() && Double.isFinite(Double.parseDouble(trimmed))) {
-                    annotations.writeNumber(trimmed);
+                    annotations.numberText(trimmed);
                     return;
                 }
                 report.loss("attribute 'area'", "not a number; the area was computed instead");
@@ -348,57 +360,19 @@ final class CocoWriter implements DatasetWriter {
             number(area > 0 && Double.isFinite(area) ? area : Math.abs(box.area()));
         }
 
-        /**
-         * The polygons as one raw JSON value, the very bytes the generator writes value by value ({@code
-         * [[x0,y0,...],...]}, no spaces): one call per annotation instead of one per coordinate, whose checks
-         * and copies were most of the time of writing a polygon-heavy dataset.
-         */
-        private void segmentation(List<Polygon> polygons) throws IOException {
-            annotations.writeFieldName("segmentation");
-            StringBuilder sb = raw;
-            sb.setLength(0);
-            sb.append('[');
-            for (int p = 0; p < polygons.size(); p++) {
-                if (p > 0) {
-                    sb.append(',');
-                }
-                sb.append('[');
-                double[] points = polygons.get(p).points();
-                for (int i = 0; i < points.length; i++) {
-                    if (i > 0) {
-                        sb.append(',');
-                    }
-                    double v = points[i];
-                    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-                        sb.append((long) v);
-                    } else {
-                        sb.append(numbers.text(v));
-                    }
-                }
-                sb.append(']');
-            }
-            sb.append(']');
-            int n = sb.length();
-            if (rawChars.length < n) {
-                rawChars = new char[Math.max(n, rawChars.length * 2)];
-            }
-            sb.getChars(0, n, rawChars, 0);
-            annotations.writeRawValue(rawChars, 0, n);
-        }
-
         /** Writes a double compactly: integral values without ".0", others in the shortest exact form. */
         private void number(double v) throws IOException {
             if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-                annotations.writeNumber((long) v);
-            } else {
-                // writeNumber(String) writes the text as is, as writeNumber(double) does with Double.toString.
-                annotations.writeNumber(numbers.text(v));
+                annotations.number((long) v);
+            } else if (!annotations.shortDecimal(v)) {
+                // Written as is: the text writeNumber(double) writes (Double.toString).
+                annotations.doubleText(numbers.text(v));
             }
         }
 
         /** Closes the images, appends the part file's annotations and the end of the object. */
         void finish() throws IOException {
-            annotations.writeEndArray();
+            annotations.endArray();
             annotations.close();
             document.writeEndArray();
             document.writeFieldName("annotations");
@@ -466,8 +440,7 @@ final class CocoWriter implements DatasetWriter {
                 keys[slot] = bits;
                 return second;
             }
-            // The text Jackson's generator writes for a double without its fast-writer feature (not enabled).
-            text = Double.toString(v);
+            text = shortest(v);
             texts[slot + 1] = texts[slot];
             keys[slot + 1] = keys[slot];
             keys[slot] = bits;
@@ -476,14 +449,32 @@ final class CocoWriter implements DatasetWriter {
         }
     }
 
+    /**
+     * {@code Double.toString(v)}, the text Jackson's generator writes for a double without its fast-writer
+     * feature, found faster for the values coordinates have. Java 17's {@code Double.toString} was the
+     * largest cost of writing COCO from YOLO (coordinates there are fractions times the image size: 15-17
+     * digits, few repeats). Schubfach (Jackson's {@code DoubleToDecimal}) finds the shortest text that reads
+     * back as {@code v} about twice as fast; Java 17's algorithm differs from it only where it writes more
+     * digits than needed (JDK-4511638), which happens with exponents (1.0E23 is written 9.999999999999999E22),
+     * never in 28 million values tried in [0.001, 10^7), where both write plain decimals. Outside that range
+     * the JDK's text is kept, so the bytes stay those of {@code Double.toString}.
+     */
+    static String shortest(double v) {
+        double magnitude = Math.abs(v);
+        if (magnitude >= 1e-3 && magnitude < 1e7) {
+            return com.fasterxml.jackson.core.io.schubfach.DoubleToDecimal.toString(v);
+        }
+        return Double.toString(v);
+    }
+
     /** An attribute value: JSON numbers and booleans as such (their text reads back unchanged), else a string. */
-    private static void scalar(JsonGenerator g, String value) throws IOException {
+    private static void scalar(JsonBytes g, String value) throws IOException {
         if (value.equals("true") || value.equals("false")) {
-            g.writeBoolean(value.equals("true"));
+            g.bool(value.equals("true"));
         } else if (JSON_NUMBER.matcher(value).matches()) {
-            g.writeNumber(value);
+            g.numberText(value);
         } else {
-            g.writeString(value);
+            g.string(value);
         }
     }
 

@@ -31,9 +31,11 @@ public final class ConversionReport {
     private long imagesOut;
     private long annotationsIn;
     private long annotationsOut;
-    private final Map<Integer, long[]> perClass = new TreeMap<>();
+    /** In and out per class id; a hash map: looked up twice per annotation, ordered only for the report. */
+    private final Map<Integer, long[]> perClass = new java.util.HashMap<>();
     private final Map<Integer, String> classNames = new TreeMap<>();
-    private final Map<String, Loss> losses = new LinkedHashMap<>();
+    /** Per kind, in order of first occurrence: what was done (the first description) and a count. */
+    private final Map<String, LossCount> losses = new LinkedHashMap<>();
     private final List<ClassMapping> mappings = new ArrayList<>();
     private boolean idsRemapped;
     private final List<String> notes = new ArrayList<>();
@@ -67,15 +69,34 @@ public final class ConversionReport {
 
     /** Counts one occurrence of a loss; the description says what was done, e.g. "kept as a box only". */
     public synchronized void loss(String kind, String whatWasDone) {
-        losses.merge(kind, new Loss(kind, whatWasDone, 1),
-                (a, b) -> new Loss(a.kind(), a.whatWasDone(), a.count() + 1));
+        // Counted in place: a conversion of a million annotations reports a few million losses.
+        LossCount count = losses.get(kind);
+        if (count == null) {
+            losses.put(kind, new LossCount(whatWasDone, 1));
+        } else {
+            count.count++;
+        }
+    }
+
+    private static final class LossCount {
+        final String whatWasDone;
+        long count;
+
+        LossCount(String whatWasDone, long count) {
+            this.whatWasDone = whatWasDone;
+            this.count = count;
+        }
     }
 
     /** Counts {@code count} occurrences of a loss at once (holes of one mask, say). */
     public synchronized void loss(String kind, String whatWasDone, long count) {
         if (count > 0) {
-            losses.merge(kind, new Loss(kind, whatWasDone, count),
-                    (x, y) -> new Loss(x.kind(), x.whatWasDone(), x.count() + y.count()));
+            LossCount existing = losses.get(kind);
+            if (existing == null) {
+                losses.put(kind, new LossCount(whatWasDone, count));
+            } else {
+                existing.count += count;
+            }
         }
     }
 
@@ -114,7 +135,9 @@ public final class ConversionReport {
     }
 
     public synchronized List<Loss> losses() {
-        return List.copyOf(losses.values());
+        List<Loss> result = new ArrayList<>(losses.size());
+        losses.forEach((kind, c) -> result.add(new Loss(kind, c.whatWasDone, c.count)));
+        return result;
     }
 
     public synchronized List<ClassMapping> mappings() {
@@ -154,7 +177,7 @@ public final class ConversionReport {
             sb.append("Nothing lost: the target holds everything the source had.\n");
         } else {
             sb.append("What the target could not hold:\n");
-            for (Loss l : losses.values()) {
+            for (Loss l : losses()) {
                 sb.append(String.format("  %,d x %s: %s%n", l.count(), l.kind(), l.whatWasDone()));
             }
         }

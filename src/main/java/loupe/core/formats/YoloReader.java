@@ -833,10 +833,23 @@ final class YoloReader implements DatasetReader {
 
     /** All lines of a small text file, UTF-8 with a BOM dropped and bad bytes replaced, CR stripped. */
     static List<String> readLines(Path file) throws IOException {
-        String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
-        List<String> lines = new ArrayList<>(List.of(stripBom(text).split("\r?\n|\r", -1)));
-        if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
-            lines.remove(lines.size() - 1);
+        String text = stripBom(new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
+        // By hand rather than split("\r?\n|\r"): the regular expression cost as much as reading the file.
+        List<String> lines = new ArrayList<>();
+        int start = 0;
+        int length = text.length();
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || c == '\r') {
+                lines.add(text.substring(start, i));
+                if (c == '\r' && i + 1 < length && text.charAt(i + 1) == '\n') {
+                    i++;
+                }
+                start = i + 1;
+            }
+        }
+        if (start < length) {
+            lines.add(text.substring(start));
         }
         return lines;
     }

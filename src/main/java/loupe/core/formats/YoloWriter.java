@@ -78,20 +78,22 @@ final class YoloWriter implements DatasetWriter {
         boolean[] unsplit = {false};
         long total = source.imageCount();
         long[] done = {0};
-        StringBuilder line = new StringBuilder(64);
-        source.forEachImage((image, annotations) -> {
-            target.progress().checkCancelled();
-            report.imageIn();
-            String split = image.split();
-            if (split == null) {
-                unsplit[0] = true;
-            } else {
-                splits.add(split);
-            }
-            String folder = split == null ? "" : split + "/";
-            String name = WriteTarget.imageName(image);
-            target.placeImage(image, "images/" + folder + name);
-            try (BufferedWriter out = target.writer("labels/" + folder + DatasetPaths.stripExtension(name) + ".txt")) {
+        AsciiBuffer text = new AsciiBuffer();
+        // Label files are written from background threads: creating 100,000 files is mostly system time.
+        try (FileSpool files = new FileSpool(target)) {
+            source.forEachImage((image, annotations) -> {
+                target.progress().checkCancelled();
+                report.imageIn();
+                String split = image.split();
+                if (split == null) {
+                    unsplit[0] = true;
+                } else {
+                    splits.add(split);
+                }
+                String folder = split == null ? "" : split + "/";
+                String name = WriteTarget.imageName(image);
+                target.placeImage(image, "images/" + folder + name);
+                text.setLength(0);
                 for (Annotation a : annotations) {
                     report.annotationIn(a.classId());
                     Integer id = ids.get(a.classId());
@@ -107,26 +109,27 @@ final class YoloWriter implements DatasetWriter {
                         report.loss("image size unknown", "box skipped: YOLO coordinates are fractions of the size");
                         continue;
                     }
+                    int lineStart = text.length();
                     if (obb) {
-                        line.setLength(0);
-                        line.append(id);
-                        if (!pointsLine(line, obbCorners(a, report), image.width(), image.height(), report)) {
+                        text.append(id);
+                        if (!pointsLine(text, obbCorners(a, report), image.width(), image.height(), report)) {
+                            text.setLength(lineStart);
                             report.loss("box outside the image", "skipped: nothing of it lies inside the image");
                             continue;
                         }
-                        out.append(line.append('\n'));
+                        text.append('\n');
                         lossesOtherThanShape(a, report);
                         report.annotationOut(a.classId());
                         continue;
                     }
                     if (segment) {
-                        line.setLength(0);
-                        line.append(id);
-                        if (!polygonLine(line, a, image.width(), image.height(), report)) {
+                        text.append(id);
+                        if (!polygonLine(text, a, image.width(), image.height(), report)) {
+                            text.setLength(lineStart);
                             report.loss("polygon outside the image", "skipped: nothing of it lies inside the image");
                             continue;
                         }
-                        out.append(line.append('\n'));
+                        text.append('\n');
                         lossesOtherThanShape(a, report);
                         report.annotationOut(a.classId());
                         continue;
@@ -140,28 +143,39 @@ final class YoloWriter implements DatasetWriter {
                         report.loss("box outside the image", "skipped: nothing of it lies inside the image");
                         continue;
                     }
-                    line.setLength(0);
-                    line.append(id).append(' ');
-                    Numbers.append(line, (b.x() + b.width() / 2) / image.width(), 9).append(' ');
-                    Numbers.append(line, (b.y() + b.height() / 2) / image.height(), 9).append(' ');
-                    Numbers.append(line, b.width() / image.width(), 9).append(' ');
-                    Numbers.append(line, b.height() / image.height(), 9).append('\n');
-                    out.append(line);
+                    text.append(id).append(' ');
+                    text.appendDecimal((b.x() + b.width() / 2) / image.width(), 9).append(' ');
+                    text.appendDecimal((b.y() + b.height() / 2) / image.height(), 9).append(' ');
+                    text.appendDecimal(b.width() / image.width(), 9).append(' ');
+                    text.appendDecimal(b.height() / image.height(), 9).append('\n');
                     report.annotationOut(a.classId());
                 }
-            }
-            report.imageOut();
-            target.progress().update("writing", ++done[0], total);
-        });
+                files.write("labels/" + folder + DatasetPaths.stripExtension(name) + ".txt", text.bytes(),
+                        text.length());
+                report.imageOut();
+                target.progress().update("writing", ++done[0], total);
+            });
+        }
         writeDataYaml(target, classes, ids, splits, unsplit[0]);
     }
+
+    /** "attribute 'id'" and the like: one String per key rather than one per annotation (a bounded cache). */
+    private static final java.util.concurrent.ConcurrentHashMap<String, String> ATTRIBUTE_KINDS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private static void lossesOtherThanShape(Annotation a, ConversionReport report) {
         if (a.crowd()) {
             report.loss("crowd flag", "dropped; the region is written as an ordinary object");
         }
         for (String key : a.attributes().keySet()) {
-            report.loss("attribute '" + key + "'", "dropped: YOLO has no attributes");
+            String kind = ATTRIBUTE_KINDS.get(key);
+            if (kind == null) {
+                kind = "attribute '" + key + "'";
+                if (ATTRIBUTE_KINDS.size() < 1024) {
+                    ATTRIBUTE_KINDS.put(key, kind);
+                }
+            }
+            report.loss(kind, "dropped: YOLO has no attributes");
         }
     }
 
@@ -169,7 +183,7 @@ final class YoloWriter implements DatasetWriter {
      * Appends the largest polygon's points, normalised and clipped to [0, 1]. False when it has fewer than
      * three points or lies wholly outside the image.
      */
-    private static boolean polygonLine(StringBuilder line, Annotation a, int width, int height,
+    private static boolean polygonLine(AsciiBuffer line, Annotation a, int width, int height,
                                        ConversionReport report) {
         double[] best = null;
         double bestArea = -1;
@@ -221,7 +235,7 @@ final class YoloWriter implements DatasetWriter {
     }
 
     /** Appends points normalised and clipped to [0, 1]; false when they lie wholly outside the image. */
-    private static boolean pointsLine(StringBuilder line, double[] best, int width, int height,
+    private static boolean pointsLine(AsciiBuffer line, double[] best, int width, int height,
                                       ConversionReport report) {
         boolean clipped = false;
         boolean inside = false;
@@ -233,8 +247,8 @@ final class YoloWriter implements DatasetWriter {
             clipped |= cx != x || cy != y;
             inside |= cx == x && cy == y;
             line.append(' ');
-            Numbers.append(line, cx, 9).append(' ');
-            Numbers.append(line, cy, 9);
+            line.appendDecimal(cx, 9).append(' ');
+            line.appendDecimal(cy, 9);
         }
         if (clipped) {
             report.loss("polygon outside the image", "points clipped to the image (YOLO coordinates lie in [0, 1])");

@@ -47,4 +47,22 @@ class CocoWriterNumberTextsTest {
             }
         }
     }
+
+    @Test
+    void shortestIsDoubleToStringForCoordinatesAndOutsideTheirRange() {
+        Random random = new Random(3);
+        for (int i = 0; i < 300_000; i++) {
+            double v = switch (i % 5) {
+                case 0 -> Math.round(random.nextDouble() * 1e9) / 1e9 * (1 + random.nextInt(8000));
+                case 1 -> random.nextDouble() * Math.pow(10, random.nextInt(14) - 4);
+                case 2 -> Double.longBitsToDouble(random.nextLong());
+                case 3 -> -random.nextInt(1_000_000) / 100.0;
+                default -> random.nextInt(100) / 1000.0 + 0.001;
+            };
+            assertEquals(Double.toString(v), CocoWriter.shortest(v));
+        }
+        for (double v : new double[] {0.001, 9_999_999.999999998, 1e7, 1.0E23, 0, -0.0, Double.NaN, 1e-4}) {
+            assertEquals(Double.toString(v), CocoWriter.shortest(v));
+        }
+    }
 }
