@@ -176,7 +176,6 @@ public final class GalleryBench {
             stage.setWidth(1400);
             stage.setHeight(880);
             stage.show();
-            GalleryView gallery = (GalleryView) stage.getScene().lookup("#galleryView");
             new AnimationTimer() {
                 @Override
                 public void handle(long now) {
@@ -207,7 +206,9 @@ public final class GalleryBench {
                             filled[0] = System.nanoTime();
                             result("open_to_filled_gallery", (filled[0] - t0) / 1e6, "ms");
                             result("gallery_images", vm.getCount(), "images");
-                            Platform.runLater(() -> afterFilled(mode, gallery, filled[0]));
+                            // The window builds a view the first time it is shown (after its first frame).
+                            Platform.runLater(() -> afterFilled(mode,
+                                    (GalleryView) stage.getScene().lookup("#galleryView"), filled[0]));
                         }
                     });
                     model.open(root);
