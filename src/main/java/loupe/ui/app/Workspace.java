@@ -235,8 +235,9 @@ public final class Workspace {
     }
 
     private ViewerItem viewerItem(GalleryItem item) {
-        // NOTE: the gallery row does not carry the EXIF orientation; the viewer shows stored pixels (1).
-        return new ViewerItem(gallery.getRoot().resolve(item.path()), item.path(), 1);
+        // The header's EXIF orientation (0 when none): the viewer offers to apply it to image and boxes.
+        return new ViewerItem(gallery.getRoot().resolve(item.path()), item.path(),
+                item.orientation() >= 1 && item.orientation() <= 8 ? item.orientation() : 1);
     }
 
     /**

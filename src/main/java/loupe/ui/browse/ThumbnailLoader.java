@@ -65,7 +65,16 @@ public final class ThumbnailLoader {
      * when the cell no longer needs it. Fails with {@link Unavailable} when the file is missing or unreadable.
      */
     public CompletableFuture<Image> load(Path file, long size, long mtime) {
-        String key = file + "|" + size + "|" + mtime;
+        return load(file, size, mtime, 1);
+    }
+
+    /**
+     * As {@link #load(Path, long, long)}, turned by the image's EXIF {@code orientation} (1..8; 0 or 1 for none):
+     * the thumbnail shows the photo as it is meant to be seen.
+     */
+    public CompletableFuture<Image> load(Path file, long size, long mtime, int orientation) {
+        int o = orientation >= 2 && orientation <= 8 ? orientation : 1;
+        String key = file + "|" + size + "|" + mtime + (o == 1 ? "" : "|o" + o);
         Image cached = cached(key);
         if (cached != null) {
             return CompletableFuture.completedFuture(cached);
@@ -85,7 +94,7 @@ public final class ThumbnailLoader {
                 return;
             }
             try {
-                ThumbnailService.Thumbnail t = service.load(file, size, mtime);
+                ThumbnailService.Thumbnail t = service.load(file, size, mtime, o);
                 (t.fromCache() ? fromDisk : generated).incrementAndGet();
                 Image image = FxImages.toFx(t.image());
                 remember(key, image);
