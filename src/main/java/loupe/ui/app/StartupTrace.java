@@ -6,12 +6,13 @@ import javafx.animation.AnimationTimer;
 
 /**
  * Start-up milestones, printed to stderr as {@code startup <ms since JVM start> <milestone>} when the system
- * property {@code loupe.trace.startup} is true (bench/gallery.sh's cold-start mode reads them). Costs nothing
- * otherwise.
+ * property {@code loupe.trace.startup} is {@code true}, or {@code exit} to also stop the process right after the
+ * first frame without saving anything (bench/gallery.sh's cold-start mode). Costs nothing otherwise.
  */
 final class StartupTrace {
 
-    static final boolean ON = Boolean.getBoolean("loupe.trace.startup");
+    private static final String MODE = System.getProperty("loupe.trace.startup", "");
+    static final boolean ON = MODE.equals("true") || MODE.equals("exit");
 
     private StartupTrace() {
     }
@@ -23,7 +24,10 @@ final class StartupTrace {
         }
     }
 
-    /** Marks the first pulse after this call (the first frame with the window's content). */
+    /**
+     * Marks the first pulse after this call and the next one: the first lays out and renders the window's first
+     * frame, the second starts once that frame was handed to the screen.
+     */
     static void firstFrame() {
         if (ON) {
             new AnimationTimer() {
@@ -31,10 +35,13 @@ final class StartupTrace {
 
                 @Override
                 public void handle(long now) {
-                    // The first pulse lays out and renders the first frame; the second starts after it.
                     mark(pulses == 0 ? "first pulse" : "second pulse (first frame done)");
                     if (++pulses == 2) {
                         stop();
+                        if (MODE.equals("exit")) {
+                            System.err.flush();
+                            Runtime.getRuntime().halt(0);
+                        }
                     }
                 }
             }.start();
