@@ -70,6 +70,15 @@ public record AppSettings(double x, double y, double width, double height, boole
         if (!Files.isRegularFile(file)) {
             return DEFAULTS;
         }
+        AppSettings quick = null;
+        try {
+            quick = SettingsJson.parse(Files.readString(file));
+        } catch (IOException | RuntimeException e) {
+            // Not UTF-8, or gone meanwhile: Jackson says what is wrong below.
+        }
+        if (quick != null) {
+            return quick;
+        }
         try {
             return Json.MAPPER.readValue(file.toFile(), AppSettings.class);
         } catch (IOException | RuntimeException e) {
