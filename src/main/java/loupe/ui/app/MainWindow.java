@@ -54,6 +54,7 @@ import loupe.ui.problems.ProblemsView;
 import loupe.ui.charts.OverviewCharts;
 import loupe.ui.curate.CurateView;
 import loupe.ui.curate.CurateViewModel;
+import loupe.core.stats.DatasetStats;
 import loupe.ui.viewer.ViewerView;
 
 /**
@@ -241,17 +242,27 @@ public final class MainWindow {
         return centre;
     }
 
-    /** The Curate view of the open dataset, remade when another dataset opens. */
+    /** The Curate view of the open dataset, remade when another dataset opens (once it is shown). */
     private Node buildCurateHolder() {
         Label waiting = new Label("Reading the index for curation\u2026");
         StackPane holder = new StackPane(waiting);
         holder.setId("curateView");
+        // Built while the view is shown only: a CurateView takes 100-300 ms of the FX thread, which a dataset
+        // opening in the background must not cost a user who is scrolling the gallery.
+        CurateViewModel[] shown = {null};
         Runnable show = () -> {
             CurateViewModel curate = workspace.curateProperty().get();
-            holder.getChildren().setAll(curate == null ? waiting : new CurateView(curate));
+            if (curate == null) {
+                shown[0] = null;
+                holder.getChildren().setAll(waiting);
+            } else if (curate != shown[0] && holder.isVisible()) {
+                shown[0] = curate;
+                holder.getChildren().setAll(new CurateView(curate));
+            }
         };
         workspace.curateProperty().addListener((obs, old, curate) -> show.run());
-        show.run();
+        holder.visibleProperty().addListener((obs, was, visible) -> show.run());
+        show.run(); // made when first current, so shown: catch up with a model made before
         return holder;
     }
 
@@ -296,15 +307,21 @@ public final class MainWindow {
         node = switch (view) {
             case OVERVIEW -> {
                 OverviewCharts charts = new OverviewCharts(workspace::showClassInGallery);
-                if (workspace.statsProperty().get() != null) {
-                    charts.setStats(workspace.statsProperty().get());
-                }
-                workspace.statsProperty().addListener((obs, old, stats) -> {
-                    if (stats != null) {
+                OverviewView overview = new OverviewView(model, charts);
+                // The charts take new statistics while they are shown: on a million images, filling them is a
+                // 300 ms frame, which statistics arriving in the background must not cost the gallery.
+                DatasetStats[] shown = {null};
+                Runnable apply = () -> {
+                    DatasetStats stats = workspace.statsProperty().get();
+                    if (stats != null && stats != shown[0] && overview.isVisible()) {
+                        shown[0] = stats;
                         charts.setStats(stats);
                     }
-                });
-                yield new OverviewView(model, charts);
+                };
+                workspace.statsProperty().addListener((obs, old, stats) -> apply.run());
+                overview.visibleProperty().addListener((obs, was, visible) -> apply.run());
+                apply.run(); // made when first current, so shown: catch up with statistics read before
+                yield overview;
             }
             case GALLERY -> {
                 GalleryView gallery = new GalleryView(workspace.gallery(), workspace.thumbnails());

@@ -235,6 +235,28 @@ class MainWindowTest {
     }
 
     @Test
+    void hiddenViewsAreMadeAndFilledWhenFirstShown(FxRobot robot) throws Exception {
+        robot.interact(() -> model.setView(AppView.GALLERY));
+        openAndWait(robot, Path.of("assets", "sample"));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> onFx(() -> workspace.statsProperty().get() != null
+                && workspace.curateProperty().get() != null));
+        WaitForAsyncUtils.waitForFxEvents();
+        // Statistics and the Curate model arrived while the gallery was shown: the Overview (made at start, when
+        // it was current) has not drawn them, and no Curate view was made.
+        int personId = onFx(() -> workspace.statsProperty().get().classes().stream()
+                .filter(c -> c.name().equals("person")).findFirst().orElseThrow().id());
+        assertTrue(robot.lookup("#class-bar-" + personId).tryQuery().isEmpty());
+        assertTrue(robot.lookup("#curateStatus").tryQuery().isEmpty());
+
+        robot.push(new KeyCodeCombination(KeyCode.DIGIT1, KeyCombination.SHORTCUT_DOWN));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> onFx(() ->
+                robot.lookup("#class-bar-" + personId).tryQuery().isPresent()));
+        robot.push(new KeyCodeCombination(KeyCode.DIGIT5, KeyCombination.SHORTCUT_DOWN));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> onFx(() ->
+                robot.lookup("#curateStatus").tryQuery().isPresent()));
+    }
+
+    @Test
     void overviewChartsShowTheStatisticsAndABarClickFiltersTheGallery(FxRobot robot) throws Exception {
         openAndWait(robot, Path.of("assets", "sample"));
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> onFx(() -> workspace.statsProperty().get() != null));
