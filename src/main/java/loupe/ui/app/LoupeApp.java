@@ -67,7 +67,7 @@ public final class LoupeApp extends Application {
 
     /** Starts the app with the given arguments (none, or one dataset folder); returns when the window closes. */
     public static void start(String[] args) {
-        // The settings file is read (Jackson's start-up is ~0.3 s of class loading) while the toolkit starts.
+        // The settings file is read while the toolkit starts, off the path to the first frame.
         if (System.getProperty(SNAPSHOT_PROPERTY, "").isBlank()) {
             Thread reader = new Thread(() -> {
                 AppSettings read = AppSettings.DEFAULTS;

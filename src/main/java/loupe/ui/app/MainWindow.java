@@ -247,17 +247,21 @@ public final class MainWindow {
         Label waiting = new Label("Reading the index for curation\u2026");
         StackPane holder = new StackPane(waiting);
         holder.setId("curateView");
-        // Built while the view is shown only: a CurateView takes 100-300 ms of the FX thread, which a dataset
-        // opening in the background must not cost a user who is scrolling the gallery.
+        // Made while the view is shown only: a CurateView (charts, tables, its first preview) is a long frame that
+        // a dataset opening in the background must not cost a user who is scrolling the gallery. A view of an
+        // older model is dropped at once.
         CurateViewModel[] shown = {null};
         Runnable show = () -> {
             CurateViewModel curate = workspace.curateProperty().get();
-            if (curate == null) {
-                shown[0] = null;
-                holder.getChildren().setAll(waiting);
-            } else if (curate != shown[0] && holder.isVisible()) {
+            if (curate == shown[0]) {
+                return;
+            }
+            if (curate != null && holder.isVisible()) {
                 shown[0] = curate;
                 holder.getChildren().setAll(new CurateView(curate));
+            } else {
+                shown[0] = null;
+                holder.getChildren().setAll(waiting);
             }
         };
         workspace.curateProperty().addListener((obs, old, curate) -> show.run());
@@ -269,8 +273,8 @@ public final class MainWindow {
     /**
      * The views' stack. Each view is built the first time it is current and the window has drawn its first frame
      * (or a dataset is loaded), so that start-up builds, styles and lays out only the menus, toolbar, status bar
-     * and the placeholder it shows: the charts, tables, gallery and viewer with their skins cost 1-3 s of class
-     * loading and CSS on a loaded machine.
+     * and the placeholder it shows: the charts, tables, gallery and viewer with their skins were ~1,300 more classes
+     * to load and style before the first frame (see docs/PERFORMANCE.md, Gallery).
      */
     private Node buildViews() {
         StackPane pane = new StackPane();
@@ -308,8 +312,8 @@ public final class MainWindow {
             case OVERVIEW -> {
                 OverviewCharts charts = new OverviewCharts(workspace::showClassInGallery);
                 OverviewView overview = new OverviewView(model, charts);
-                // The charts take new statistics while they are shown: on a million images, filling them is a
-                // 300 ms frame, which statistics arriving in the background must not cost the gallery.
+                // The charts take new statistics while they are shown: filling them is a long frame, which
+                // statistics arriving in the background must not cost a user scrolling the gallery.
                 DatasetStats[] shown = {null};
                 Runnable apply = () -> {
                     DatasetStats stats = workspace.statsProperty().get();
