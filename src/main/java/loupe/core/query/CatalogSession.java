@@ -45,7 +45,7 @@ public final class CatalogSession implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> {
             closeQuietly();
             try {
-                Catalog catalog = Catalog.open(file);
+                Catalog catalog = CatalogOpener.open(file);
                 open = new Open(file, catalog, new GalleryQuery(catalog));
                 return file;
             } catch (CatalogException e) {
