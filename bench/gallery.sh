@@ -8,9 +8,33 @@
 #    2 processes on the same files.
 # Needs Xvfb (started here when DISPLAY is unset), vipsthumbnail (libvips-tools), /usr/bin/python3 with PIL.
 # Data goes to $WORK (default /tmp/loupe-bench-gallery), never into the repository. Not run by ./mvnw verify.
+#
+# MODE=coldstart runs only the cold start of the real app, `java -jar JAR` with no argument (the sample dataset in
+# assets/ opens), ROUNDS times for each jar in JARS (default target/loupe.jar), interleaved: JVM start to the
+# first pulse and to the second one (the first frame drawn), from -Dloupe.trace.startup=exit, which quits there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK=${WORK:-/tmp/loupe-bench-gallery}
+if [ "${MODE:-all}" = coldstart ]; then
+  mkdir -p "$WORK/config"
+  [ -n "${JARS:-}" ] || { [ -f target/loupe.jar ] || ./mvnw -q -o package -DskipTests; }
+  if [ -z "${DISPLAY:-}" ]; then
+    Xvfb :97 -screen 0 1600x1000x24 >/dev/null 2>&1 &
+    XVFB=$!
+    trap 'kill $XVFB' EXIT
+    export DISPLAY=:97
+    sleep 1
+  fi
+  for round in $(seq "${ROUNDS:-5}"); do
+    for jar in ${JARS:-target/loupe.jar}; do
+      echo "# round $round $jar load $(cut -d' ' -f1 /proc/loadavg)"
+      timeout 60 java -Dprism.order=sw -Dloupe.trace.startup=exit -Dloupe.config.dir="$WORK/config" -jar "$jar" 2>&1 \
+        | awk '/^startup/ { sub(/^startup /, ""); ms = $1; $1 = ""; print "RESULT cold_start" $0 " " ms " ms" }' \
+        | grep -E "first pulse|second pulse"
+    done
+  done
+  exit 0
+fi
 GEN=${GEN:-../shared/bench/gen_dataset.py}
 PY=/usr/bin/python3
 ROUNDS=${ROUNDS:-3}

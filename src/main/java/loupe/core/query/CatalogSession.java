@@ -45,7 +45,7 @@ public final class CatalogSession implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> {
             closeQuietly();
             try {
-                Catalog catalog = Catalog.open(file);
+                Catalog catalog = CatalogOpener.open(file);
                 open = new Open(file, catalog, new GalleryQuery(catalog));
                 return file;
             } catch (CatalogException e) {
@@ -56,9 +56,18 @@ public final class CatalogSession implements AutoCloseable {
 
     /**
      * Runs {@code call} on the open catalog. The future fails with {@link IllegalStateException} when no catalog
-     * is open by the time it runs, or with what the call threw.
+     * is open by the time it runs or the executor no longer takes work, or with what the call threw.
      */
     public <T> CompletableFuture<T> submit(Call<T> call) {
+        try {
+            return supply(call);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The app is closing (its executor was shut down) while a view still asks for rows.
+            return CompletableFuture.failedFuture(new IllegalStateException("the catalog session is closed", e));
+        }
+    }
+
+    private <T> CompletableFuture<T> supply(Call<T> call) {
         return CompletableFuture.supplyAsync(() -> {
             if (open == null) {
                 throw new IllegalStateException("no catalog is open");

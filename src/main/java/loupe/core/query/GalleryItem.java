@@ -12,6 +12,8 @@ import loupe.core.model.BoundingBox;
  * @param split    the split, or null
  * @param width    width in pixels (header, else declared), 0 when unknown
  * @param height   height in pixels, as width
+ * @param orientation the EXIF orientation from the image's header, 1..8; 0 when it has none or is unknown. Width,
+ *                 height and boxes are in the stored-pixel frame whatever it is
  * @param size     file size in bytes, 0 when the file is missing
  * @param mtime    file modification time in milliseconds, 0 when missing
  * @param present  false when the annotations list the image but its file does not exist
@@ -19,8 +21,8 @@ import loupe.core.model.BoundingBox;
  * @param problems problems of warning or error severity about this image
  * @param boxes    its boxes (at most {@link GalleryQuery#MAX_BOXES_PER_ITEM}), in image pixels
  */
-public record GalleryItem(long index, String path, String split, int width, int height, long size, long mtime,
-                          boolean present, int boxCount, int problems, List<Box> boxes) {
+public record GalleryItem(long index, String path, String split, int width, int height, int orientation, long size,
+                          long mtime, boolean present, int boxCount, int problems, List<Box> boxes) {
 
     public GalleryItem {
         boxes = List.copyOf(boxes);

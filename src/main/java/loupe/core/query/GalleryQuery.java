@@ -127,13 +127,15 @@ public final class GalleryQuery {
                         + " WHERE p.severity <> 'INFO' GROUP BY p.path",
                 rs -> problems.put(rs.getString(1), rs.getInt(2)), from, to);
         return catalog.query("SELECT s.rn, i.path, i.split, coalesce(i.width, 0), coalesce(i.height, 0),"
-                        + " coalesce(i.size, 0), coalesce(i.mtime, 0), i.present FROM " + SELECTION + " s"
+                        + " coalesce(i.size, 0), coalesce(i.mtime, 0), i.present, coalesce(i.orientation, 0)"
+                        + " FROM " + SELECTION + " s"
                         + " JOIN images i ON i.path = s.path WHERE s.rn >= ? AND s.rn < ? ORDER BY s.rn",
                 rs -> {
                     String path = rs.getString(2);
                     return new GalleryItem(rs.getLong(1), path, rs.getString(3), rs.getInt(4), rs.getInt(5),
-                            rs.getLong(6), rs.getLong(7), rs.getBoolean(8), boxCounts.getOrDefault(path, 0),
-                            problems.getOrDefault(path, 0), boxes.getOrDefault(path, List.of()));
+                            rs.getInt(9), rs.getLong(6), rs.getLong(7), rs.getBoolean(8),
+                            boxCounts.getOrDefault(path, 0), problems.getOrDefault(path, 0),
+                            boxes.getOrDefault(path, List.of()));
                 },
                 from, to);
     }
@@ -159,13 +161,13 @@ public final class GalleryQuery {
             return List.of();
         }
         // The bounds are numbers written into the SQL: DuckDB prunes by zone maps only on constant ranges.
-        record Row(long rn, String path, String split, int width, int height, long size, long mtime,
-                   boolean present, int boxes, int problems) {
+        record Row(long rn, String path, String split, int width, int height, int orientation, long size,
+                   long mtime, boolean present, int boxes, int problems) {
         }
         long[] span = {Long.MAX_VALUE, Long.MIN_VALUE};
         List<Row> rows = catalog.query("SELECT s.rn, g.path, g.split, coalesce(g.width, 0), coalesce(g.height, 0),"
                         + " coalesce(g.size, 0), coalesce(g.mtime, 0), g.present, g.loupe_boxes, g.loupe_problems,"
-                        + " g.loupe_lo, g.loupe_hi FROM " + IMAGES + " g JOIN " + SELECTION + " s ON s.ord = g.ord"
+                        + " g.loupe_lo, g.loupe_hi, coalesce(g.orientation, 0) FROM " + IMAGES + " g JOIN " + SELECTION + " s ON s.ord = g.ord"
                         + " WHERE g.ord BETWEEN " + ords[0] + " AND " + ords[1]
                         + " AND s.ord BETWEEN " + ords[0] + " AND " + ords[1]
                         + " AND s.rn >= ? AND s.rn < ? ORDER BY s.rn",
@@ -175,7 +177,8 @@ public final class GalleryQuery {
                         span[1] = Math.max(span[1], rs.getLong(12));
                     }
                     return new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getInt(5),
-                            rs.getLong(6), rs.getLong(7), rs.getBoolean(8), rs.getInt(9), rs.getInt(10));
+                            rs.getInt(13), rs.getLong(6), rs.getLong(7), rs.getBoolean(8), rs.getInt(9),
+                            rs.getInt(10));
                 }, from, to);
         Map<String, List<GalleryItem.Box>> boxes = new HashMap<>();
         if (span[1] >= span[0]) {
@@ -190,8 +193,8 @@ public final class GalleryQuery {
         }
         List<GalleryItem> items = new ArrayList<>(rows.size());
         for (Row r : rows) {
-            items.add(new GalleryItem(r.rn(), r.path(), r.split(), r.width(), r.height(), r.size(), r.mtime(),
-                    r.present(), r.boxes(), r.problems(), boxes.getOrDefault(r.path(), List.of())));
+            items.add(new GalleryItem(r.rn(), r.path(), r.split(), r.width(), r.height(), r.orientation(), r.size(),
+                    r.mtime(), r.present(), r.boxes(), r.problems(), boxes.getOrDefault(r.path(), List.of())));
         }
         return items;
     }

@@ -38,7 +38,8 @@ import loupe.core.index.CatalogLocation;
  * TIFF pyramid, reads the smallest level that is still big enough), then the result is scaled by averaging.
  *
  * <p>Thumbnails are kept as JPEG files under {@code cacheDir}, named by a hash of the image file's absolute path,
- * size, modification time and the thumbnail size, so a changed file gets a new thumbnail. The cache folder is
+ * size, modification time, the thumbnail size and (when not 1) the EXIF orientation applied, so a changed file
+ * gets a new thumbnail. The cache folder is
  * Loupe's ({@link #defaultCacheDir()}), never the dataset. Files appear atomically (temp file, then rename), so a
  * concurrent reader sees a whole thumbnail or none.
  *
@@ -95,7 +96,18 @@ public final class ThumbnailService {
      * @throws IOException           when it cannot be read
      */
     public Thumbnail load(Path imageFile, long size, long mtime) throws IOException {
-        Path cached = cacheFile(imageFile, size, mtime);
+        return load(imageFile, size, mtime, 1);
+    }
+
+    /**
+     * As {@link #load(Path, long, long)}, the thumbnail turned by the image's EXIF {@code orientation} (1..8, as
+     * the catalog has it from the header; 0 or 1 for none), so that it shows the photo as it is meant to be seen.
+     * Thumbnails of orientation 1 are keyed as before orientation was applied, so existing caches stay valid;
+     * the others get a key of their own (an old cache file of such an image holds the unturned pixels).
+     */
+    public Thumbnail load(Path imageFile, long size, long mtime, int orientation) throws IOException {
+        int o = orientation >= 2 && orientation <= 8 ? orientation : 1;
+        Path cached = cacheFile(imageFile, size, mtime, o);
         if (Files.isRegularFile(cached)) {
             BufferedImage image = readCached(cached);
             if (image != null) {
@@ -103,7 +115,7 @@ public final class ThumbnailService {
             }
             // A damaged cache file is made again below.
         }
-        BufferedImage thumbnail = generate(imageFile);
+        BufferedImage thumbnail = orient(generate(imageFile), o);
         write(thumbnail, cached);
         return new Thumbnail(thumbnail, false);
     }
@@ -129,7 +141,13 @@ public final class ThumbnailService {
 
     /** Where the thumbnail of an image file with this size and mtime is cached (it may not exist). */
     public Path cacheFile(Path imageFile, long size, long mtime) {
-        String key = imageFile.toAbsolutePath().normalize() + "\n" + size + "\n" + mtime + "\n" + sizePx;
+        return cacheFile(imageFile, size, mtime, 1);
+    }
+
+    /** Where the thumbnail of an image file with this size, mtime and EXIF orientation is cached. */
+    public Path cacheFile(Path imageFile, long size, long mtime, int orientation) {
+        String key = imageFile.toAbsolutePath().normalize() + "\n" + size + "\n" + mtime + "\n" + sizePx
+                + (orientation >= 2 && orientation <= 8 ? "\norientation " + orientation : "");
         String hash = sha256(key);
         return cacheDir.resolve(String.valueOf(sizePx)).resolve(hash.substring(0, 2)).resolve(hash + ".jpg");
     }
@@ -263,6 +281,47 @@ public final class ThumbnailService {
                 o[oi++] = (byte) (b / n);
                 o[oi++] = (byte) (g / n);
                 o[oi++] = (byte) (r / n);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code image} (as {@link #scale} returns it: packed BGR bytes) turned from the stored-pixel frame into the
+     * display frame of EXIF {@code orientation}: 2 mirrored left-right, 3 rotated 180°, 4 mirrored top-bottom,
+     * 5 transposed, 6 rotated 90° clockwise, 7 transverse, 8 rotated 90° anticlockwise; 5-8 swap width and height.
+     * The same mapping as the viewer's {@code Orientation}. Returns {@code image} itself for 1 or unknown values.
+     */
+    static BufferedImage orient(BufferedImage image, int orientation) {
+        if (orientation < 2 || orientation > 8) {
+            return image;
+        }
+        BufferedImage src = asBgr(image);
+        int w = src.getWidth();
+        int h = src.getHeight();
+        boolean swap = orientation >= 5;
+        int dw = swap ? h : w;
+        int dh = swap ? w : h;
+        byte[] in = ((DataBufferByte) src.getRaster().getDataBuffer()).getData();
+        BufferedImage out = new BufferedImage(dw, dh, BufferedImage.TYPE_3BYTE_BGR);
+        byte[] o = ((DataBufferByte) out.getRaster().getDataBuffer()).getData();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                // The display pixel (dx, dy) of stored pixel (x, y), as the index dy * dw + dx.
+                int d = switch (orientation) {
+                    case 2 -> y * dw + (w - 1 - x);
+                    case 3 -> (h - 1 - y) * dw + (w - 1 - x);
+                    case 4 -> (h - 1 - y) * dw + x;
+                    case 5 -> x * dw + y;
+                    case 6 -> x * dw + (h - 1 - y);
+                    case 7 -> (w - 1 - x) * dw + (h - 1 - y);
+                    default -> (w - 1 - x) * dw + y; // 8
+                };
+                int si = (y * w + x) * 3;
+                int di = d * 3;
+                o[di] = in[si];
+                o[di + 1] = in[si + 1];
+                o[di + 2] = in[si + 2];
             }
         }
         return out;

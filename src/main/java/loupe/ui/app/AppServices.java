@@ -51,7 +51,47 @@ public final class AppServices implements AutoCloseable {
 
     private final ViewerServices viewerServices = ViewerServices.create(0);
 
+    /** Opened by {@link #release()}; the catalog and check threads wait for it when made with holdUntilShown. */
+    private final java.util.concurrent.CountDownLatch shown = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Services whose background work starts at once (tests, benchmarks). */
     public AppServices() {
+        this(false);
+    }
+
+    /**
+     * @param holdUntilShown when true, the catalog and check threads start nothing (no warm-up, no index job)
+     *                       until {@link #release()} is called, at most {@value #HOLD_MILLIS} ms: on two cores,
+     *                       loading DuckDB's native library and reading a dataset while the window is built made
+     *                       the first frame 0.2-0.6 s later (the app releases once its first frame is drawn)
+     */
+    public AppServices(boolean holdUntilShown) {
+        if (holdUntilShown) {
+            catalogExecutor.execute(this::awaitShown);
+            checkExecutor.execute(this::awaitShown);
+        } else {
+            release();
+        }
+    }
+
+    /** The longest the catalog thread waits for {@link #release()}. */
+    static final long HOLD_MILLIS = 5_000;
+
+    private void awaitShown() {
+        try {
+            shown.await(HOLD_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Lets the held background work run and starts the warm-ups (DuckDB, image readers). Idempotent. */
+    public void release() {
+        if (released.getAndSet(true)) {
+            return;
+        }
+        shown.countDown();
         thumbnailPool.execute(ThumbnailService::warmUp);
         catalogExecutor.execute(AppServices::warmUpDuckDb);
     }

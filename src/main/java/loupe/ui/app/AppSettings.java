@@ -39,7 +39,10 @@ public record AppSettings(double x, double y, double width, double height, boole
     public static final AppSettings DEFAULTS = new AppSettings(Double.NaN, Double.NaN, 0, 0, false, "light",
             "overview", List.of());
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Made on first use: Jackson's start-up is ~0.3 s of class loading, not needed when there is no file. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     public AppSettings {
         theme = theme == null ? "light" : theme;
@@ -67,8 +70,17 @@ public record AppSettings(double x, double y, double width, double height, boole
         if (!Files.isRegularFile(file)) {
             return DEFAULTS;
         }
+        AppSettings quick = null;
         try {
-            return JSON.readValue(file.toFile(), AppSettings.class);
+            quick = SettingsJson.parse(Files.readString(file));
+        } catch (IOException | RuntimeException e) {
+            // Not UTF-8, or gone meanwhile: Jackson says what is wrong below.
+        }
+        if (quick != null) {
+            return quick;
+        }
+        try {
+            return Json.MAPPER.readValue(file.toFile(), AppSettings.class);
         } catch (IOException | RuntimeException e) {
             LOG.warn("Ignoring unreadable settings {}: {}", file, e.toString());
             return DEFAULTS;
@@ -80,7 +92,7 @@ public record AppSettings(double x, double y, double width, double height, boole
         Files.createDirectories(file.toAbsolutePath().getParent());
         Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".settings-", ".tmp");
         try {
-            JSON.writeValue(temp.toFile(), this);
+            Json.MAPPER.writeValue(temp.toFile(), this);
             try {
                 Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

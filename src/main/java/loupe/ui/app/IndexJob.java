@@ -12,6 +12,7 @@ import loupe.core.index.CatalogException;
 import loupe.core.index.IndexOptions;
 import loupe.core.index.IndexResult;
 import loupe.core.index.Indexer;
+import loupe.core.query.CatalogOpener;
 import loupe.core.stats.DatasetStats;
 import loupe.core.stats.Statistics;
 import loupe.core.task.Job;
@@ -51,7 +52,7 @@ final class IndexJob implements Job<DatasetOverview> {
 
     @Override
     public DatasetOverview run(Progress progress) throws IOException {
-        try (Catalog catalog = Catalog.open(catalogFile)) {
+        try (Catalog catalog = CatalogOpener.open(catalogFile)) {
             IndexResult result = new Indexer(options).index(catalog, root, progress);
             progress.update("loading", 0, 1);
             DatasetOverview overview = overview(catalog, result, imageLimit, problemLimit, true);
@@ -129,7 +130,7 @@ final class IndexJob implements Job<DatasetOverview> {
                 return null;
             }
             progress.update("starting", 0, 1);
-            Catalog catalog = Catalog.open(catalogFile);
+            Catalog catalog = CatalogOpener.open(catalogFile);
             try {
                 String format = catalog.meta("format").orElse("");
                 if (!catalog.isIndexed() || Formats.byId(format).isEmpty()

@@ -53,6 +53,11 @@ public final class LoupeApp extends Application {
     private static final Duration SNAPSHOT_SETTLE = Duration.millis(600);
     private static final Duration SNAPSHOT_SETTLE_IMAGES = Duration.millis(6000);
 
+    /** The settings, read on a thread of their own while the toolkit starts (see {@link #start(String[])}). */
+    private static final java.util.concurrent.CompletableFuture<AppSettings> SETTINGS =
+            new java.util.concurrent.CompletableFuture<>();
+    private static volatile boolean settingsReadStarted;
+
     private AppServices services;
     private MainViewModel model;
     private Workspace workspace;
@@ -62,6 +67,20 @@ public final class LoupeApp extends Application {
 
     /** Starts the app with the given arguments (none, or one dataset folder); returns when the window closes. */
     public static void start(String[] args) {
+        // The settings file is read while the toolkit starts, off the path to the first frame.
+        if (System.getProperty(SNAPSHOT_PROPERTY, "").isBlank()) {
+            Thread reader = new Thread(() -> {
+                AppSettings read = AppSettings.DEFAULTS;
+                try {
+                    read = AppSettings.load(AppSettings.defaultFile());
+                } finally {
+                    SETTINGS.complete(read);
+                }
+            }, "loupe-settings-read");
+            reader.setDaemon(true);
+            settingsReadStarted = true;
+            reader.start();
+        }
         try {
             Application.launch(LoupeApp.class, args);
         } catch (RuntimeException e) {
@@ -76,16 +95,21 @@ public final class LoupeApp extends Application {
     /** Runs on the launcher thread, not the FX thread: the file-system look-ups of start-up happen here. */
     @Override
     public void init() {
+        StartupTrace.mark("init");
         snapshotMode = !System.getProperty(SNAPSHOT_PROPERTY, "").isBlank();
         if (!snapshotMode) {
-            settings = AppSettings.load(AppSettings.defaultFile());
+            // Read by start(String[]) meanwhile; read here when the app was launched another way.
+            settings = settingsReadStarted ? SETTINGS.join()
+                    : AppSettings.load(AppSettings.defaultFile());
         }
         initialFolder = MainViewModel.initialFolder(getParameters().getRaw(), Path.of(""), settings.lastDataset());
     }
 
     @Override
     public void start(Stage stage) {
-        services = new AppServices();
+        StartupTrace.mark("fx start");
+        services = new AppServices(true);
+        StartupTrace.mark("services");
         model = services.newMainModel();
         model.getRecent().setAll(settings.recent());
         model.themeProperty().set(Theme.parse(settings.theme()));
@@ -95,13 +119,18 @@ public final class LoupeApp extends Application {
             model.setView(AppView.parse(System.getProperty(SNAPSHOT_VIEW_PROPERTY), AppView.OVERVIEW));
         }
         workspace = services.newWorkspace(model, Platform::runLater);
+        StartupTrace.mark("workspace");
         MainWindow window = new MainWindow(workspace);
+        StartupTrace.mark("window built");
         stage.setScene(window.scene());
         stage.titleProperty().bind(model.titleProperty());
         stage.setMinWidth(720);
         stage.setMinHeight(480);
         placeWindow(stage);
         stage.show();
+        StartupTrace.mark("shown");
+        StartupTrace.firstFrame();
+        MainWindow.afterFirstFrame(services::release);
         if (snapshotMode) {
             snapshotWhenSettled(stage, Path.of(System.getProperty(SNAPSHOT_PROPERTY)));
         }

@@ -53,6 +53,8 @@ import loupe.ui.overview.OverviewView;
 import loupe.ui.problems.ProblemsView;
 import loupe.ui.charts.OverviewCharts;
 import loupe.ui.curate.CurateView;
+import loupe.ui.curate.CurateViewModel;
+import loupe.core.stats.DatasetStats;
 import loupe.ui.viewer.ViewerView;
 
 /**
@@ -61,7 +63,8 @@ import loupe.ui.viewer.ViewerView;
  * toolbar, recent list, or by dropping a folder on the window. It builds nodes, binds them to the models and
  * forwards events; nothing else.
  *
- * <p>Views are added in {@link #buildViews()}: one node per {@link AppView}, shown while it is current.
+ * <p>Views are added in {@link #buildViews()}: one node per {@link AppView}, built on first use and shown while it
+ * is current. The placeholders of the centre are built the first time their status comes.
  */
 public final class MainWindow {
 
@@ -231,49 +234,150 @@ public final class MainWindow {
 
     private Node buildCentre() {
         StackPane centre = new StackPane(
-                showWhen(buildEmptyState(), Status.EMPTY),
-                showWhen(buildIndexingPane(), Status.INDEXING),
-                showWhen(buildMessagePane(), Status.FAILED, Status.CANCELLED),
+                lazyWhen(this::buildEmptyState, Status.EMPTY),
+                lazyWhen(this::buildIndexingPane, Status.INDEXING),
+                lazyWhen(this::buildMessagePane, Status.FAILED, Status.CANCELLED),
                 showWhen(buildViews(), Status.LOADED));
         centre.setId("centre");
         return centre;
     }
 
-    /** The Curate view of the open dataset, remade when another dataset opens. */
+    /** The Curate view of the open dataset, remade when another dataset opens (once it is shown). */
     private Node buildCurateHolder() {
         Label waiting = new Label("Reading the index for curation\u2026");
         StackPane holder = new StackPane(waiting);
         holder.setId("curateView");
-        workspace.curateProperty().addListener((obs, old, curate) ->
-                holder.getChildren().setAll(curate == null ? waiting : new CurateView(curate)));
+        // Made while the view is shown only: a CurateView (charts, tables, its first preview) is a long frame that
+        // a dataset opening in the background must not cost a user who is scrolling the gallery. A view of an
+        // older model is dropped at once.
+        CurateViewModel[] shown = {null};
+        Runnable show = () -> {
+            CurateViewModel curate = workspace.curateProperty().get();
+            if (curate == shown[0]) {
+                return;
+            }
+            if (curate != null && holder.isVisible()) {
+                shown[0] = curate;
+                holder.getChildren().setAll(new CurateView(curate));
+            } else {
+                shown[0] = null;
+                holder.getChildren().setAll(waiting);
+            }
+        };
+        workspace.curateProperty().addListener((obs, old, curate) -> show.run());
+        holder.visibleProperty().addListener((obs, was, visible) -> show.run());
+        show.run(); // made when first current, so shown: catch up with a model made before
         return holder;
     }
 
-    /** One node per view, the current one visible. */
+    /**
+     * The views' stack. Each view is built the first time it is current and the window has drawn its first frame
+     * (or a dataset is loaded), so that start-up builds, styles and lays out only the menus, toolbar, status bar
+     * and the placeholder it shows: the charts, tables, gallery and viewer with their skins were ~1,300 more classes
+     * to load and style before the first frame (see docs/PERFORMANCE.md, Gallery).
+     */
     private Node buildViews() {
-        GalleryView gallery = new GalleryView(workspace.gallery(), workspace.thumbnails());
-        gallery.setOnOpen(() -> model.setView(AppView.VIEWER));
-        OverviewCharts charts = new OverviewCharts(workspace::showClassInGallery);
-        workspace.statsProperty().addListener((obs, old, stats) -> {
-            if (stats != null) {
-                charts.setStats(stats);
-            }
-        });
-        views.put(AppView.OVERVIEW, new OverviewView(model, charts));
-        views.put(AppView.GALLERY, gallery);
-        views.put(AppView.VIEWER, new ViewerView(workspace.viewer()));
-        views.put(AppView.PROBLEMS, new ProblemsView(workspace.problems()));
-        views.put(AppView.CURATE, buildCurateHolder());
         StackPane pane = new StackPane();
         pane.setId("views");
-        for (Map.Entry<AppView, Node> e : views.entrySet()) {
-            Node node = e.getValue();
-            node.visibleProperty().bind(model.viewProperty().isEqualTo(e.getKey()));
-            node.managedProperty().bind(node.visibleProperty());
-            pane.getChildren().add(node);
-        }
-        model.viewProperty().addListener((obs, old, v) -> views.get(v).requestFocus());
+        Runnable buildCurrent = () -> {
+            if (firstFrameDrawn || model.getStatus() == Status.LOADED) {
+                viewNode(model.getView(), pane);
+            }
+        };
+        model.viewProperty().addListener((obs, old, v) -> {
+            buildCurrent.run();
+            Node node = views.get(v);
+            if (node != null) {
+                node.requestFocus();
+            }
+        });
+        model.statusProperty().addListener((obs, old, s) -> buildCurrent.run());
+        afterFirstFrame(() -> {
+            firstFrameDrawn = true;
+            buildCurrent.run();
+        });
         return pane;
+    }
+
+    /** Set once the first frame is on screen: from then on the current view is built at once. */
+    private boolean firstFrameDrawn;
+
+    /** The node of {@code view}, built and added to {@code pane} on first use. */
+    private Node viewNode(AppView view, StackPane pane) {
+        Node node = views.get(view);
+        if (node != null) {
+            return node;
+        }
+        node = switch (view) {
+            case OVERVIEW -> {
+                OverviewCharts charts = new OverviewCharts(workspace::showClassInGallery);
+                OverviewView overview = new OverviewView(model, charts);
+                // The charts take new statistics while they are shown: filling them is a long frame, which
+                // statistics arriving in the background must not cost a user scrolling the gallery.
+                DatasetStats[] shown = {null};
+                Runnable apply = () -> {
+                    DatasetStats stats = workspace.statsProperty().get();
+                    if (stats != null && stats != shown[0] && overview.isVisible()) {
+                        shown[0] = stats;
+                        charts.setStats(stats);
+                    }
+                };
+                workspace.statsProperty().addListener((obs, old, stats) -> apply.run());
+                overview.visibleProperty().addListener((obs, was, visible) -> apply.run());
+                apply.run(); // made when first current, so shown: catch up with statistics read before
+                yield overview;
+            }
+            case GALLERY -> {
+                GalleryView gallery = new GalleryView(workspace.gallery(), workspace.thumbnails());
+                gallery.setOnOpen(() -> model.setView(AppView.VIEWER));
+                yield gallery;
+            }
+            case VIEWER -> new ViewerView(workspace.viewer());
+            case PROBLEMS -> new ProblemsView(workspace.problems());
+            case CURATE -> buildCurateHolder();
+        };
+        views.put(view, node);
+        node.visibleProperty().bind(model.viewProperty().isEqualTo(view));
+        node.managedProperty().bind(node.visibleProperty());
+        pane.getChildren().add(node);
+        return node;
+    }
+
+    /**
+     * Runs {@code then} on the FX thread once the first frame has been drawn: an animation timer's second pulse
+     * starts after the first pulse's frame was rendered. Before the scene is shown no pulse comes, so this also
+     * waits for the window.
+     */
+    static void afterFirstFrame(Runnable then) {
+        new javafx.animation.AnimationTimer() {
+            private int pulses;
+
+            @Override
+            public void handle(long now) {
+                if (++pulses == 2) {
+                    stop();
+                    then.run();
+                }
+            }
+        }.start();
+    }
+
+    /** A holder shown in {@code states}, whose content is built the first time one of them is current. */
+    private Node lazyWhen(java.util.function.Supplier<Node> build, Status... states) {
+        StackPane holder = new StackPane();
+        holder.setPickOnBounds(false);
+        Runnable fill = () -> {
+            if (holder.getChildren().isEmpty() && holder.isVisible()) {
+                Node content = build.get();
+                // Tests and look-ups ask the content (by id) whether it is shown.
+                content.visibleProperty().bind(holder.visibleProperty());
+                holder.getChildren().add(content);
+            }
+        };
+        showWhen(holder, states);
+        holder.visibleProperty().addListener((obs, was, visible) -> fill.run());
+        fill.run();
+        return holder;
     }
 
     private Node showWhen(Node node, Status... states) {
@@ -329,12 +433,14 @@ public final class MainWindow {
         Label text = new Label();
         text.setId("messageLabel");
         text.setWrapText(true);
-        model.statusProperty().addListener((obs, old, status) -> {
+        java.util.function.Consumer<Status> styleFor = status -> {
             text.getStyleClass().remove(Styles.ERROR_MESSAGE);
             if (status == Status.FAILED) {
                 text.getStyleClass().add(Styles.ERROR_MESSAGE);
             }
-        });
+        };
+        styleFor.accept(model.getStatus()); // built when the first failure or cancel is shown
+        model.statusProperty().addListener((obs, old, status) -> styleFor.accept(status));
         text.textProperty().bind(model.messageProperty());
         TextArea detailText = new TextArea();
         detailText.setEditable(false);

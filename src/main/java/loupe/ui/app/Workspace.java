@@ -15,6 +15,7 @@ import javafx.beans.property.SimpleObjectProperty;
 
 import loupe.core.imaging.region.ImageSources;
 import loupe.core.index.Catalog;
+import loupe.core.query.CatalogOpener;
 import loupe.core.query.CatalogSession;
 import loupe.core.query.GalleryItem;
 import loupe.core.stats.DatasetStats;
@@ -135,7 +136,7 @@ public final class Workspace {
 
     private void computeStatistics(Path catalogFile) {
         statsWorker.execute(() -> {
-            try (Catalog catalog = Catalog.open(catalogFile)) {
+            try (Catalog catalog = CatalogOpener.open(catalogFile)) {
                 DatasetStats all = Statistics.compute(catalog, null, 0);
                 fx.execute(() -> {
                     if (stillOpen(catalogFile)) {
@@ -153,7 +154,7 @@ public final class Workspace {
         curateWorker.execute(() -> {
             Catalog catalog;
             try {
-                catalog = Catalog.open(catalogFile);
+                catalog = CatalogOpener.open(catalogFile);
             } catch (Exception e) {
                 fx.execute(() -> notifications.post(Notification.error("The Curate view cannot read the index.", e)));
                 return;
@@ -235,8 +236,9 @@ public final class Workspace {
     }
 
     private ViewerItem viewerItem(GalleryItem item) {
-        // NOTE: the gallery row does not carry the EXIF orientation; the viewer shows stored pixels (1).
-        return new ViewerItem(gallery.getRoot().resolve(item.path()), item.path(), 1);
+        // The header's EXIF orientation (0 when none): the viewer offers to apply it to image and boxes.
+        return new ViewerItem(gallery.getRoot().resolve(item.path()), item.path(),
+                item.orientation() >= 1 && item.orientation() <= 8 ? item.orientation() : 1);
     }
 
     /**

@@ -87,6 +87,8 @@ public final class GalleryViewModel {
     private volatile long requestGeneration;
     private volatile long wantedFrom;
     private volatile long wantedTo = Long.MAX_VALUE;
+    /** Which way the visible rows last moved: -1 up, 1 down, 0 not yet. FX thread. */
+    private int scrollDirection;
     private long selectedIndex = -1;
     /** True once a page of the current dataset arrived; read by other threads (see {@link #hasShownAPage}). */
     private volatile boolean pageShown;
@@ -229,11 +231,17 @@ public final class GalleryViewModel {
         }
         long page = index / PAGE_SIZE;
         List<GalleryItem> items = pages.get(page);
-        if (index % PAGE_SIZE > PAGE_SIZE * 3 / 4 && (page + 1) * PAGE_SIZE < count.get()) {
-            request(page + 1);
-        }
         if (items == null) {
             request(page);
+        }
+        // Read ahead in the direction of scrolling: the next page near a page's end, the previous near its start.
+        long offsetInPage = index % PAGE_SIZE;
+        if (scrollDirection >= 0 && offsetInPage > PAGE_SIZE * 3 / 4 && (page + 1) * PAGE_SIZE < count.get()) {
+            request(page + 1);
+        } else if (scrollDirection < 0 && offsetInPage < PAGE_SIZE / 4 && page > 0) {
+            request(page - 1);
+        }
+        if (items == null) {
             return null;
         }
         int offset = (int) (index - page * PAGE_SIZE);
@@ -312,6 +320,9 @@ public final class GalleryViewModel {
 
     /** The view says which items are on screen (inclusive); pages far from them are not read. */
     public void setVisibleRange(long from, long to) {
+        if (from != wantedFrom) {
+            scrollDirection = from > wantedFrom ? 1 : -1;
+        }
         wantedFrom = from;
         wantedTo = to;
     }

@@ -65,7 +65,16 @@ public final class ThumbnailLoader {
      * when the cell no longer needs it. Fails with {@link Unavailable} when the file is missing or unreadable.
      */
     public CompletableFuture<Image> load(Path file, long size, long mtime) {
-        String key = file + "|" + size + "|" + mtime;
+        return load(file, size, mtime, 1);
+    }
+
+    /**
+     * As {@link #load(Path, long, long)}, turned by the image's EXIF {@code orientation} (1..8; 0 or 1 for none):
+     * the thumbnail shows the photo as it is meant to be seen.
+     */
+    public CompletableFuture<Image> load(Path file, long size, long mtime, int orientation) {
+        int o = orientation >= 2 && orientation <= 8 ? orientation : 1;
+        String key = file + "|" + size + "|" + mtime + (o == 1 ? "" : "|o" + o);
         Image cached = cached(key);
         if (cached != null) {
             return CompletableFuture.completedFuture(cached);
@@ -75,7 +84,7 @@ public final class ThumbnailLoader {
         }
         CompletableFuture<Image> future = new CompletableFuture<>();
         try {
-            pool.execute(() -> decode(future, key, file, size, mtime));
+            pool.execute(() -> decode(future, key, file, size, mtime, o));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // A cell of a gallery whose dataset was just closed asks once more: nothing to show any more.
             future.completeExceptionally(new Unavailable("closed"));
@@ -83,7 +92,8 @@ public final class ThumbnailLoader {
         return future;
     }
 
-    private void decode(CompletableFuture<Image> future, String key, Path file, long size, long mtime) {
+    private void decode(CompletableFuture<Image> future, String key, Path file, long size, long mtime,
+                        int orientation) {
         if (future.isDone()) {
             dropped.incrementAndGet(); // cancelled while queued: the cell shows another image now
             return;
@@ -94,7 +104,7 @@ public final class ThumbnailLoader {
             return;
         }
         try {
-            ThumbnailService.Thumbnail t = service.load(file, size, mtime);
+            ThumbnailService.Thumbnail t = service.load(file, size, mtime, orientation);
             (t.fromCache() ? fromDisk : generated).incrementAndGet();
             Image image = FxImages.toFx(t.image());
             remember(key, image);

@@ -142,7 +142,8 @@ final class ThumbnailTile extends VBox {
             unavailable = "missing file";
             return;
         }
-        CompletableFuture<Image> future = loader.load(root.resolve(target.path()), target.size(), target.mtime());
+        CompletableFuture<Image> future = loader.load(root.resolve(target.path()), target.size(), target.mtime(),
+                target.orientation());
         if (future.isDone() && !future.isCompletedExceptionally()) {
             image = future.join();
             return;
@@ -209,12 +210,11 @@ final class ThumbnailTile extends VBox {
     }
 
     private void paintBoxes(GraphicsContext g, double x, double y, double w, double h) {
-        double sx = w / (item.width() > 0 ? item.width() : image.getWidth());
-        double sy = h / (item.height() > 0 ? item.height() : image.getHeight());
         g.setLineWidth(1.5);
         for (GalleryItem.Box b : item.boxes()) {
+            double[] r = TileGeometry.boxOnThumbnail(item, b.box(), image.getWidth(), image.getHeight(), x, y, w, h);
             g.setStroke(ClassPalette.colour(b.classId()));
-            g.strokeRect(x + b.box().x() * sx, y + b.box().y() * sy, b.box().width() * sx, b.box().height() * sy);
+            g.strokeRect(r[0], r[1], r[2] - r[0], r[3] - r[1]);
         }
     }
 

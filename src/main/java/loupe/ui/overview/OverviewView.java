@@ -57,12 +57,14 @@ public final class OverviewView extends StackPane {
         problems.setId("problemCountLabel");
         problems.getStyleClass().add(Styles.PROBLEM_COUNT);
         problems.textProperty().bind(model.problemTextProperty());
-        model.problemCountProperty().addListener((obs, old, n) -> {
+        java.util.function.LongConsumer markProblems = n -> {
             problems.getStyleClass().remove(Styles.HAS_PROBLEMS);
-            if (n.longValue() > 0) {
+            if (n > 0) {
                 problems.getStyleClass().add(Styles.HAS_PROBLEMS);
             }
-        });
+        };
+        model.problemCountProperty().addListener((obs, old, n) -> markProblems.accept(n.longValue()));
+        markProblems.accept(model.problemCountProperty().get()); // made when first shown, maybe after a load
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox header = new HBox(12, summary, spacer, problems);

@@ -27,11 +27,14 @@ public final class ProblemsView extends BorderPane {
         ComboBox<ProblemsViewModel.KindOption> kind = new ComboBox<>(model.getKinds());
         kind.setId("problemKindFilter");
         kind.setPrefWidth(260);
-        model.getKinds().addListener((javafx.collections.ListChangeListener<ProblemsViewModel.KindOption>) c -> {
+        Runnable selectCurrent = () -> {
             String current = model.kindProperty().get();
             model.getKinds().stream().filter(o -> java.util.Objects.equals(o.kind(), current)).findFirst()
                     .ifPresent(o -> kind.getSelectionModel().select(o));
-        });
+        };
+        model.getKinds().addListener((javafx.collections.ListChangeListener<ProblemsViewModel.KindOption>) c ->
+                selectCurrent.run());
+        selectCurrent.run(); // made when first shown, maybe after the kinds were read
         kind.setOnAction(e -> {
             ProblemsViewModel.KindOption o = kind.getSelectionModel().getSelectedItem();
             if (o != null && !java.util.Objects.equals(o.kind(), model.kindProperty().get())) {

@@ -3,6 +3,7 @@ package loupe.ui.viewer;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import loupe.core.formats.CocoRle;
 import loupe.core.model.Annotation;
 import loupe.core.model.BoundingBox;
 
@@ -59,11 +60,35 @@ public record ViewerAnnotation(int index, Annotation annotation, String classNam
         if (annotation.crowd()) {
             s.append("  \u00b7  crowd");
         }
-        Map<String, String> attributes = annotation.attributes();
+        Map<String, String> attributes = new java.util.TreeMap<>(annotation.attributes());
+        String rle = attributes.remove(CocoRle.ATTRIBUTE);
+        if (rle != null) {
+            // The mask's runs are thousands of characters: its size says what it is.
+            String form = attributes.remove(CocoRle.SOURCE_FORM);
+            s.append("  \u00b7  ").append(describeRle(rle))
+                    .append(CocoRle.UNCOMPRESSED.equals(form) ? " (uncompressed counts)" : "");
+        }
         if (!attributes.isEmpty()) {
-            s.append("  \u00b7  ").append(attributes.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
+            s.append("  \u00b7  ").append(attributes.entrySet().stream()
+                    .map(e -> e.getKey() + "=" + shorten(e.getValue())).collect(Collectors.joining(", ")));
         }
         return s.toString();
+    }
+
+    /** Attribute values longer than this are cut in the one-line description. */
+    static final int MAX_VALUE_CHARS = 60;
+
+    /** "RLE mask 640x480" for the {@link CocoRle#ATTRIBUTE} text {@code "H W COUNTS"}. */
+    static String describeRle(String text) {
+        String[] parts = text.split(" ", 3);
+        if (parts.length >= 2 && parts[0].matches("\\d+") && parts[1].matches("\\d+")) {
+            return "RLE mask " + parts[1] + "x" + parts[0];
+        }
+        return "RLE mask";
+    }
+
+    private static String shorten(String value) {
+        return value.length() <= MAX_VALUE_CHARS ? value
+                : value.substring(0, MAX_VALUE_CHARS) + "\u2026 (" + value.length() + " characters)";
     }
 }

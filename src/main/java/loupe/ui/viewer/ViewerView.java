@@ -105,8 +105,7 @@ public final class ViewerView extends BorderPane {
         };
         model.itemProperty().addListener((obs, was, now) -> describe.run());
         model.viewRotatedProperty().addListener((obs, was, now) -> describe.run());
-        orientationBox.setVisible(false);
-        orientationBox.setManaged(false);
+        describe.run(); // the view may be made after its first item was opened
 
         ListView<ClassToggle> classes = new ListView<>(model.classes());
         classes.setId("classList");

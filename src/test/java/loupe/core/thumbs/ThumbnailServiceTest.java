@@ -89,4 +89,64 @@ class ThumbnailServiceTest {
             return files.sorted().toList();
         }
     }
+
+    @Test
+    void turnsTheThumbnailByTheExifOrientationAndKeysItApart() throws IOException {
+        Path image = dataset.resolve("phone.jpg");
+        TestImages.write(image, 400, 200);
+        ThumbnailService service = new ThumbnailService(cache, 256);
+
+        ThumbnailService.Thumbnail plain = service.load(image, 10, 1L);
+        assertEquals(256, plain.image().getWidth());
+        assertEquals(128, plain.image().getHeight());
+        // The key of an image without orientation is the one caches had before orientation was applied.
+        assertEquals(service.cacheFile(image, 10, 1L), service.cacheFile(image, 10, 1L, 1));
+        assertEquals(service.cacheFile(image, 10, 1L), service.cacheFile(image, 10, 1L, 0));
+        assertTrue(service.load(image, 10, 1L, 1).fromCache());
+
+        // Orientation 6 (rotated 90° clockwise): the old, unturned cache file is not used; the new one is portrait.
+        ThumbnailService.Thumbnail turned = service.load(image, 10, 1L, 6);
+        assertFalse(turned.fromCache());
+        assertEquals(128, turned.image().getWidth());
+        assertEquals(256, turned.image().getHeight());
+        assertNotEquals(service.cacheFile(image, 10, 1L), service.cacheFile(image, 10, 1L, 6));
+        ThumbnailService.Thumbnail again = new ThumbnailService(cache, 256).load(image, 10, 1L, 6);
+        assertTrue(again.fromCache());
+        assertEquals(128, again.image().getWidth());
+    }
+
+    @Test
+    void orientMovesEachStoredPixelToItsDisplayPlace() {
+        // A 3 x 2 stored image whose pixels are numbered 0..5 in their blue byte: p(x, y) = y * 3 + x.
+        java.awt.image.BufferedImage stored = new java.awt.image.BufferedImage(3, 2,
+                java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+        for (int y = 0; y < 2; y++) {
+            for (int x = 0; x < 3; x++) {
+                stored.setRGB(x, y, y * 3 + x);
+            }
+        }
+        // Display rows, top to bottom, of each orientation (EXIF: 6 turns the top edge to the right side).
+        assertEquals(List.of(List.of(0, 1, 2), List.of(3, 4, 5)), pixels(ThumbnailService.orient(stored, 1)));
+        assertEquals(List.of(List.of(2, 1, 0), List.of(5, 4, 3)), pixels(ThumbnailService.orient(stored, 2)));
+        assertEquals(List.of(List.of(5, 4, 3), List.of(2, 1, 0)), pixels(ThumbnailService.orient(stored, 3)));
+        assertEquals(List.of(List.of(3, 4, 5), List.of(0, 1, 2)), pixels(ThumbnailService.orient(stored, 4)));
+        assertEquals(List.of(List.of(0, 3), List.of(1, 4), List.of(2, 5)), pixels(ThumbnailService.orient(stored, 5)));
+        assertEquals(List.of(List.of(3, 0), List.of(4, 1), List.of(5, 2)), pixels(ThumbnailService.orient(stored, 6)));
+        assertEquals(List.of(List.of(5, 2), List.of(4, 1), List.of(3, 0)), pixels(ThumbnailService.orient(stored, 7)));
+        assertEquals(List.of(List.of(2, 5), List.of(1, 4), List.of(0, 3)), pixels(ThumbnailService.orient(stored, 8)));
+        assertEquals(List.of(List.of(0, 1, 2), List.of(3, 4, 5)), pixels(ThumbnailService.orient(stored, 9)),
+                "values outside 1..8 are left as stored");
+    }
+
+    private static List<List<Integer>> pixels(java.awt.image.BufferedImage image) {
+        List<List<Integer>> rows = new java.util.ArrayList<>();
+        for (int y = 0; y < image.getHeight(); y++) {
+            List<Integer> row = new java.util.ArrayList<>();
+            for (int x = 0; x < image.getWidth(); x++) {
+                row.add(image.getRGB(x, y) & 0xff);
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
 }

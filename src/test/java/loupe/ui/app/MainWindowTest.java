@@ -235,6 +235,28 @@ class MainWindowTest {
     }
 
     @Test
+    void hiddenViewsAreMadeAndFilledWhenFirstShown(FxRobot robot) throws Exception {
+        robot.interact(() -> model.setView(AppView.GALLERY));
+        openAndWait(robot, Path.of("assets", "sample"));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> onFx(() -> workspace.statsProperty().get() != null
+                && workspace.curateProperty().get() != null));
+        WaitForAsyncUtils.waitForFxEvents();
+        // Statistics and the Curate model arrived while the gallery was shown: the Overview (made at start, when
+        // it was current) has not drawn them, and no Curate view was made.
+        int personId = onFx(() -> workspace.statsProperty().get().classes().stream()
+                .filter(c -> c.name().equals("person")).findFirst().orElseThrow().id());
+        assertTrue(robot.lookup("#class-bar-" + personId).tryQuery().isEmpty());
+        assertTrue(robot.lookup("#curateStatus").tryQuery().isEmpty());
+
+        robot.push(new KeyCodeCombination(KeyCode.DIGIT1, KeyCombination.SHORTCUT_DOWN));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> onFx(() ->
+                robot.lookup("#class-bar-" + personId).tryQuery().isPresent()));
+        robot.push(new KeyCodeCombination(KeyCode.DIGIT5, KeyCombination.SHORTCUT_DOWN));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> onFx(() ->
+                robot.lookup("#curateStatus").tryQuery().isPresent()));
+    }
+
+    @Test
     void overviewChartsShowTheStatisticsAndABarClickFiltersTheGallery(FxRobot robot) throws Exception {
         openAndWait(robot, Path.of("assets", "sample"));
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> onFx(() -> workspace.statsProperty().get() != null));
@@ -359,6 +381,58 @@ class MainWindowTest {
         try (var files = Files.walk(dir)) {
             return files.sorted().toList();
         }
+    }
+
+    @Test
+    void exifOrientationTurnsTheThumbnailAndReachesTheViewer(FxRobot robot) throws Exception {
+        loupe.testing.CocoFixture coco = new loupe.testing.CocoFixture(dataset).categories("car");
+        int plain = coco.image("train", "plain.jpg", 80, 40);
+        int rotated = coco.image("train", "rotated.jpg", 80, 40);
+        coco.box(plain, 1, 1, 1, 5, 5).box(rotated, 1, 1, 1, 5, 5);
+        Path root = coco.write();
+        Path jpeg = root.resolve("images/train/rotated.jpg");
+        Files.write(jpeg, withExifOrientation(Files.readAllBytes(jpeg), 6));
+        openAndWait(robot, root);
+        robot.push(new KeyCodeCombination(KeyCode.DIGIT2, KeyCombination.SHORTCUT_DOWN));
+        waitForText(robot, "#galleryCount", "2 images");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> onFx(() -> {
+            workspace.gallery().select(1);
+            return workspace.gallery().getSelected() != null;
+        }));
+        loupe.core.query.GalleryItem item = onFx(() -> workspace.gallery().getSelected());
+        assertEquals("rotated.jpg", item.fileName());
+        assertEquals(6, item.orientation());
+
+        // The gallery's thumbnail is turned (80 x 40 stored, shown 40 x 80) ...
+        javafx.scene.image.Image thumb = workspace.thumbnails()
+                .load(jpeg, item.size(), item.mtime(), item.orientation()).get(30, TimeUnit.SECONDS);
+        assertEquals(40, thumb.getWidth());
+        assertEquals(80, thumb.getHeight());
+        // ... and the viewer gets the orientation, so it can offer to apply it.
+        robot.push(new KeyCodeCombination(KeyCode.DIGIT3, KeyCombination.SHORTCUT_DOWN));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> onFx(() -> workspace.viewer().getItem() != null
+                && workspace.viewer().getItem().orientation() == 6));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> onFx(() -> robot.lookup("#orientationNotice")
+                .queryAs(Label.class).getText().contains("orientation 6")));
+    }
+
+    /** {@code jpeg} with an APP1 EXIF segment holding only the orientation tag, right after SOI. */
+    private static byte[] withExifOrientation(byte[] jpeg, int orientation) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(6 + 8 + 2 + 12 + 4);
+        b.put(new byte[] {'E', 'x', 'i', 'f', 0, 0, 'M', 'M'}).putShort((short) 42).putInt(8).putShort((short) 1);
+        b.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
+        b.putInt(0);
+        byte[] body = b.array();
+        byte[] out = new byte[jpeg.length + 4 + body.length];
+        out[0] = (byte) 0xFF;
+        out[1] = (byte) 0xD8;
+        out[2] = (byte) 0xFF;
+        out[3] = (byte) 0xE1;
+        out[4] = (byte) ((body.length + 2) >> 8);
+        out[5] = (byte) (body.length + 2);
+        System.arraycopy(body, 0, out, 6, body.length);
+        System.arraycopy(jpeg, 2, out, 6 + body.length, jpeg.length - 2);
+        return out;
     }
 
     private void openAndWait(FxRobot robot, Path folder) throws TimeoutException {

@@ -96,43 +96,130 @@ public final class GalleryBench {
         result("thumbnails_per_s_" + threads + "_threads", files.size() / seconds, "images/s");
     }
 
-    /** Frame times between AnimationTimer pulses while {@code step} runs once per frame. */
+    /**
+     * Frame times while {@code step} runs once per frame, three ways: the wall time between AnimationTimer pulses
+     * (includes waiting for the renderer and for a core on a loaded machine), the FX thread's CPU time between
+     * pulses (its own work: the step, CSS, layout, syncing the render graph, and the events handled between
+     * pulses such as pages and thumbnails arriving), and the wall time from the pulse's start to the end of its
+     * layout pass (the part of the pulse that runs our code).
+     */
     static final class FrameRecorder extends AnimationTimer {
+        private static final java.lang.management.ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
         private final long[] deltas;
+        private final long[] cpu;
+        private final long[] busy;
+        private final long[] renderCpu;
+        private final long[] runQueue;
         private final Runnable step;
         private final Runnable done;
+        private final Runnable afterLayout = this::afterLayout;
+        private Scene scene;
         private long last;
+        private long lastCpu;
+        private long lastRenderCpu;
+        private long lastRunQueue;
+        private long renderer = -1;
+        private long pulseStart;
         private int n;
+        private int nBusy;
 
         FrameRecorder(int frames, Runnable step, Runnable done) {
             this.deltas = new long[frames];
+            this.cpu = new long[frames];
+            this.busy = new long[frames];
+            this.renderCpu = new long[frames];
+            this.runQueue = new long[frames];
             this.step = step;
             this.done = done;
         }
 
+        /** Also records the pulse's own time up to its layout pass in {@code scene}. */
+        FrameRecorder on(Scene s) {
+            scene = s;
+            return this;
+        }
+
+        @Override
+        public void start() {
+            if (scene != null) {
+                scene.addPostLayoutPulseListener(afterLayout);
+            }
+            super.start();
+        }
+
+        private void afterLayout() {
+            if (pulseStart != 0 && nBusy < busy.length) {
+                busy[nBusy++] = System.nanoTime() - pulseStart;
+                pulseStart = 0;
+            }
+        }
+
         @Override
         public void handle(long now) {
-            if (last != 0) {
-                deltas[n++] = now - last;
+            long wall = System.nanoTime();
+            long thread = THREADS.getCurrentThreadCpuTime();
+            if (renderer < 0) {
+                renderer = Thread.getAllStackTraces().keySet().stream()
+                        .filter(t -> t.getName().startsWith("QuantumRenderer")).mapToLong(Thread::getId)
+                        .findFirst().orElse(0);
             }
-            last = now;
+            long render = renderer > 0 ? THREADS.getThreadCpuTime(renderer) : 0;
+            long waited = runQueueNanos();
+            if (last != 0) {
+                deltas[n] = wall - last;
+                cpu[n] = thread - lastCpu;
+                renderCpu[n] = render - lastRenderCpu;
+                runQueue[n] = waited - lastRunQueue;
+                n++;
+            }
+            last = wall;
+            lastCpu = thread;
+            lastRenderCpu = render;
+            lastRunQueue = waited;
             if (n == deltas.length) {
                 stop();
+                if (scene != null) {
+                    scene.removePostLayoutPulseListener(afterLayout);
+                }
                 done.run();
                 return;
             }
+            pulseStart = wall;
             step.run();
         }
 
         void report(String name) {
-            long[] sorted = Arrays.copyOf(deltas, n);
+            result(name + "_frames", n, "frames");
+            report(name + "_frame", deltas, n);
+            report(name + "_fx_cpu", cpu, n);
+            report(name + "_render_cpu", renderCpu, n);
+            report(name + "_fx_runqueue_wait", runQueue, n);
+            if (nBusy > 0) {
+                report(name + "_pulse_to_layout_done", busy, nBusy);
+            }
+        }
+
+        /**
+         * Time this (the FX) thread spent runnable but waiting for a core, from Linux's schedstat (its second
+         * field); 0 where that file does not exist.
+         */
+        private static long runQueueNanos() {
+            try {
+                String[] f = Files.readString(Path.of("/proc/thread-self/schedstat")).trim().split(" ");
+                return Long.parseLong(f[1]);
+            } catch (java.io.IOException | RuntimeException e) {
+                return 0;
+            }
+        }
+
+        private static void report(String name, long[] values, int count) {
+            long[] sorted = Arrays.copyOf(values, count);
             Arrays.sort(sorted);
             long over = Arrays.stream(sorted).filter(d -> d > 50_000_000L).count();
-            result(name + "_frames", n, "frames");
-            result(name + "_frame_p50", sorted[n / 2] / 1e6, "ms");
-            result(name + "_frame_p99", sorted[(int) Math.min(n - 1, Math.floor(n * 0.99))] / 1e6, "ms");
-            result(name + "_frame_max", sorted[n - 1] / 1e6, "ms");
-            result(name + "_frames_over_50ms", over, "frames");
+            result(name + "_p50", sorted[count / 2] / 1e6, "ms");
+            result(name + "_p99", sorted[(int) Math.min(count - 1, Math.floor(count * 0.99))] / 1e6, "ms");
+            result(name + "_max", sorted[count - 1] / 1e6, "ms");
+            result(name + "_over_50ms", over, "frames");
         }
     }
 
@@ -149,6 +236,8 @@ public final class GalleryBench {
             smooth[0].report(prefix + "smooth");
             jumps[0].start();
         });
+        jumps[0].on(flow.getScene());
+        smooth[0].on(flow.getScene());
         smooth[0].start();
     }
 
@@ -176,7 +265,6 @@ public final class GalleryBench {
             stage.setWidth(1400);
             stage.setHeight(880);
             stage.show();
-            GalleryView gallery = (GalleryView) stage.getScene().lookup("#galleryView");
             new AnimationTimer() {
                 @Override
                 public void handle(long now) {
@@ -207,7 +295,9 @@ public final class GalleryBench {
                             filled[0] = System.nanoTime();
                             result("open_to_filled_gallery", (filled[0] - t0) / 1e6, "ms");
                             result("gallery_images", vm.getCount(), "images");
-                            Platform.runLater(() -> afterFilled(mode, gallery, filled[0]));
+                            // The window builds a view the first time it is shown (after its first frame).
+                            Platform.runLater(() -> afterFilled(mode,
+                                    (GalleryView) stage.getScene().lookup("#galleryView"), filled[0]));
                         }
                     });
                     model.open(root);

@@ -136,6 +136,48 @@ class GalleryViewModelTest {
     }
 
     @Test
+    void readsTheNextPageAheadWhenScrollingDown() {
+        model.load(root, List.of()); // reads page 0 with the count
+        runCatalog();
+        List<Long> arrived = new ArrayList<>();
+        model.addPageListener(arrived::add);
+        model.setVisibleRange(1700, 1800);
+        model.setVisibleRange(1800, 1900);
+        assertNull(model.item(1850));
+        runCatalog();
+        assertEquals(List.of(1L, 2L), arrived, "page 1, then page 2 ahead of it");
+        model.item(1100);
+        runCatalog();
+        assertEquals(List.of(1L, 2L), arrived, "scrolling down, page 0 (cached anyway) is not asked for again");
+    }
+
+    @Test
+    void readsThePreviousPageAheadWhenScrollingUp() {
+        model.load(root, List.of());
+        runCatalog();
+        List<Long> arrived = new ArrayList<>();
+        model.addPageListener(arrived::add);
+        model.setVisibleRange(2300, 2400);
+        model.setVisibleRange(2050, 2150);
+        assertNull(model.item(2100));
+        runCatalog();
+        assertEquals(List.of(2L, 1L), arrived, "page 2, then page 1 above it");
+    }
+
+    @Test
+    void doesNotReadAheadAgainstTheScrollDirection() {
+        model.load(root, List.of());
+        runCatalog();
+        List<Long> arrived = new ArrayList<>();
+        model.addPageListener(arrived::add);
+        model.setVisibleRange(1900, 2000);
+        model.setVisibleRange(1800, 1900); // up, near the end of page 1
+        assertNull(model.item(1850));
+        runCatalog();
+        assertEquals(List.of(1L), arrived, "page 2 below is not read ahead while scrolling up");
+    }
+
+    @Test
     void selectsAndMovesTheSelection() {
         model.load(root, List.of());
         runCatalog();
