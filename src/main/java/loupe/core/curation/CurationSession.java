@@ -751,35 +751,11 @@ public final class CurationSession implements AutoCloseable {
                     + " CROSS JOIN LATERAL (SELECT unnest(range(s.repeats::BIGINT)) AS rep) r"
                     + " ORDER BY i.path, r.rep");
             // The columns of the catalog's image_labels (see Catalog), over the relabelled annotations.
-            execute("CREATE OR REPLACE TEMP TABLE cur_x_labels AS"
-                    + " WITH c AS (SELECT id, name, coalesce(to_json(name)::VARCHAR, 'null') AS json,"
-                    + "   replace(coalesce(to_json(name)::VARCHAR, 'null'), '\"', '\"\"') AS csv FROM cur_x_classes),"
-                    + " pc AS (SELECT c.image_path AS path, c.class_id AS id, count(*) AS count, count(a.x) AS boxes"
-                    + "   FROM cur_ann c JOIN cur_sel s ON s.path = c.image_path JOIN annotations a ON a.rowid = c.aid"
-                    + "   GROUP BY ALL),"
-                    + " per AS (SELECT pc.path, sum(pc.count)::BIGINT AS annotation_count,"
-                    + "   sum(pc.boxes)::BIGINT AS box_count,"
-                    + "   list_sort(list({'id': pc.id, 'name': c.name, 'count': pc.count, 'boxes': pc.boxes,"
-                    + "     'json': coalesce(c.json, 'null'), 'csv': coalesce(c.csv, 'null')})) AS l"
-                    + "   FROM pc LEFT JOIN c ON c.id = pc.id GROUP BY pc.path)"
-                    + " SELECT i.path, coalesce(p.annotation_count, 0)::BIGINT AS annotation_count,"
-                    + "   coalesce(p.box_count, 0)::BIGINT AS box_count,"
-                    + "   coalesce(list_transform(p.l, s -> s.id), []::INTEGER[]) AS class_ids,"
-                    + "   coalesce(list_transform(p.l, s -> s.name), []::VARCHAR[]) AS class_names,"
-                    + "   coalesce(list_transform(p.l, s -> {'id': s.id, 'name': s.name, 'count': s.count,"
-                    + "     'boxes': s.boxes}), []::STRUCT(id INTEGER, name VARCHAR, count BIGINT, boxes BIGINT)[])"
-                    + "     AS labels,"
-                    + "   concat('[', array_to_string(list_transform(p.l, s -> coalesce(s.id::VARCHAR, 'null')), ','),"
-                    + "     ']') AS class_ids_json,"
-                    + "   concat('[', array_to_string(list_transform(p.l, s -> s.json), ','), ']') AS class_names_json,"
-                    + "   concat('[', array_to_string(list_transform(p.l, s -> concat('{\"id\":',"
-                    + "     coalesce(s.id::VARCHAR, 'null'), ',\"name\":', s.json, ',\"count\":', s.count,"
-                    + "     ',\"boxes\":', s.boxes, '}')), ','), ']') AS labels_json,"
-                    + "   concat('\"[', array_to_string(list_transform(p.l, s -> s.csv), ','), ']\"') AS class_names_csv,"
-                    + "   concat('\"[', array_to_string(list_transform(p.l, s -> concat('{\"\"id\"\":',"
-                    + "     coalesce(s.id::VARCHAR, 'null'), ',\"\"name\"\":', s.csv, ',\"\"count\"\":', s.count,"
-                    + "     ',\"\"boxes\"\":', s.boxes, '}')), ','), ']\"') AS labels_csv"
-                    + " FROM cur_x_images i LEFT JOIN per p ON p.path = i.path ORDER BY i.path, i.rep");
+            execute("CREATE OR REPLACE TEMP TABLE cur_x_labels AS " + Catalog.imageLabelsSelect("cur_x_classes",
+                    "SELECT c.image_path AS path, c.class_id AS id, count(*) AS count, count(a.x) AS boxes"
+                            + " FROM cur_ann c JOIN cur_sel s ON s.path = c.image_path"
+                            + " JOIN annotations a ON a.rowid = c.aid GROUP BY ALL",
+                    "cur_x_images", "i.path, i.rep"));
             boolean repeats = queryLong("SELECT count(*) FROM cur_sel WHERE repeats > 1") > 0;
             return new ManifestWriter.Selection() {
                 @Override

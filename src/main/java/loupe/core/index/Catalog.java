@@ -56,31 +56,41 @@ public final class Catalog implements AutoCloseable {
     // Counts per (image, class) first, then one list per image sorted afterwards: ordered aggregates
     // (list(... ORDER BY id)) were twice as slow. The JSON text is assembled from the class names' JSON (80-odd
     // to_json calls) rather than to_json of every list, which took 40% longer (1M images, 3M boxes: 7 s).
-    private static final String IMAGE_LABELS_SQL = "CREATE OR REPLACE TABLE image_labels AS"
-            + " WITH c AS (SELECT id, name, coalesce(to_json(name)::VARCHAR, 'null') AS json,"
-            + "   replace(coalesce(to_json(name)::VARCHAR, 'null'), '\"', '\"\"') AS csv FROM classes),"
-            + " pc AS (SELECT image_path AS path, class_id AS id, count(*) AS count, count(x) AS boxes"
-            + "   FROM annotations GROUP BY ALL),"
-            + " per AS (SELECT pc.path, sum(pc.count)::BIGINT AS annotation_count, sum(pc.boxes)::BIGINT AS box_count,"
-            + "   list_sort(list({'id': pc.id, 'name': c.name, 'count': pc.count, 'boxes': pc.boxes,"
-            + "     'json': coalesce(c.json, 'null'), 'csv': coalesce(c.csv, 'null')})) AS l"
-            + "   FROM pc LEFT JOIN c ON c.id = pc.id GROUP BY pc.path)"
-            + " SELECT i.path, coalesce(p.annotation_count, 0)::BIGINT AS annotation_count,"
-            + "   coalesce(p.box_count, 0)::BIGINT AS box_count,"
-            + "   coalesce(list_transform(p.l, s -> s.id), []::INTEGER[]) AS class_ids,"
-            + "   coalesce(list_transform(p.l, s -> s.name), []::VARCHAR[]) AS class_names,"
-            + "   coalesce(list_transform(p.l, s -> {'id': s.id, 'name': s.name, 'count': s.count, 'boxes': s.boxes}),"
-            + "     []::STRUCT(id INTEGER, name VARCHAR, count BIGINT, boxes BIGINT)[]) AS labels,"
-            + "   concat('[', array_to_string(list_transform(p.l, s -> coalesce(s.id::VARCHAR, 'null')), ','), ']')"
-            + "     AS class_ids_json,"
-            + "   concat('[', array_to_string(list_transform(p.l, s -> s.json), ','), ']') AS class_names_json,"
-            + "   concat('[', array_to_string(list_transform(p.l, s -> concat('{\"id\":', coalesce(s.id::VARCHAR, 'null'),"
-            + "     ',\"name\":', s.json, ',\"count\":', s.count, ',\"boxes\":', s.boxes, '}')), ','), ']') AS labels_json,"
-            + "   concat('\"[', array_to_string(list_transform(p.l, s -> s.csv), ','), ']\"') AS class_names_csv,"
-            + "   concat('\"[', array_to_string(list_transform(p.l, s -> concat('{\"\"id\"\":', coalesce(s.id::VARCHAR, 'null'),"
-            + "     ',\"\"name\"\":', s.csv, ',\"\"count\"\":', s.count, ',\"\"boxes\"\":', s.boxes, '}')), ','), ']\"')"
-            + "     AS labels_csv"
-            + " FROM images i LEFT JOIN per p ON p.path = i.path ORDER BY i.path";
+    private static final String IMAGE_LABELS_SQL = "CREATE OR REPLACE TABLE image_labels AS " + imageLabelsSelect(
+            "classes", "SELECT image_path AS path, class_id AS id, count(*) AS count, count(x) AS boxes"
+                    + " FROM annotations GROUP BY ALL", "images", "i.path");
+
+    /**
+     * The query behind {@code image_labels} over any sources of the same shape: {@code classes} (id, name),
+     * {@code perClassCounts} (path, id, count, boxes: one row per image and class) and {@code images} (a table
+     * with a path per row, aliased {@code i}), ordered by {@code orderBy}. The curation session uses it over its
+     * relabelled selection, so a recipe's manifest has exactly these columns.
+     */
+    public static String imageLabelsSelect(String classes, String perClassCounts, String images, String orderBy) {
+        return "WITH c AS (SELECT id, name, coalesce(to_json(name)::VARCHAR, 'null') AS json,"
+                + "   replace(coalesce(to_json(name)::VARCHAR, 'null'), '\"', '\"\"') AS csv FROM " + classes + "),"
+                + " pc AS (" + perClassCounts + "),"
+                + " per AS (SELECT pc.path, sum(pc.count)::BIGINT AS annotation_count, sum(pc.boxes)::BIGINT AS box_count,"
+                + "   list_sort(list({'id': pc.id, 'name': c.name, 'count': pc.count, 'boxes': pc.boxes,"
+                + "     'json': coalesce(c.json, 'null'), 'csv': coalesce(c.csv, 'null')})) AS l"
+                + "   FROM pc LEFT JOIN c ON c.id = pc.id GROUP BY pc.path)"
+                + " SELECT i.path, coalesce(p.annotation_count, 0)::BIGINT AS annotation_count,"
+                + "   coalesce(p.box_count, 0)::BIGINT AS box_count,"
+                + "   coalesce(list_transform(p.l, s -> s.id), []::INTEGER[]) AS class_ids,"
+                + "   coalesce(list_transform(p.l, s -> s.name), []::VARCHAR[]) AS class_names,"
+                + "   coalesce(list_transform(p.l, s -> {'id': s.id, 'name': s.name, 'count': s.count, 'boxes': s.boxes}),"
+                + "     []::STRUCT(id INTEGER, name VARCHAR, count BIGINT, boxes BIGINT)[]) AS labels,"
+                + "   concat('[', array_to_string(list_transform(p.l, s -> coalesce(s.id::VARCHAR, 'null')), ','), ']')"
+                + "     AS class_ids_json,"
+                + "   concat('[', array_to_string(list_transform(p.l, s -> s.json), ','), ']') AS class_names_json,"
+                + "   concat('[', array_to_string(list_transform(p.l, s -> concat('{\"id\":', coalesce(s.id::VARCHAR, 'null'),"
+                + "     ',\"name\":', s.json, ',\"count\":', s.count, ',\"boxes\":', s.boxes, '}')), ','), ']') AS labels_json,"
+                + "   concat('\"[', array_to_string(list_transform(p.l, s -> s.csv), ','), ']\"') AS class_names_csv,"
+                + "   concat('\"[', array_to_string(list_transform(p.l, s -> concat('{\"\"id\"\":', coalesce(s.id::VARCHAR, 'null'),"
+                + "     ',\"\"name\"\":', s.csv, ',\"\"count\"\":', s.count, ',\"\"boxes\"\":', s.boxes, '}')), ','), ']\"')"
+                + "     AS labels_csv"
+                + " FROM " + images + " i LEFT JOIN per p ON p.path = i.path ORDER BY " + orderBy;
+    }
 
     private static final String[] SCHEMA = {
         "CREATE TABLE IF NOT EXISTS meta(key VARCHAR PRIMARY KEY, value VARCHAR)",
