@@ -219,7 +219,9 @@ final class CocoReader implements DatasetReader {
         /**
          * Reads an outlined file: one pass over everything but the annotations array (which it sees as empty),
          * then the annotations in chunks on several threads, handed to the sink in file order. The result is
-         * the one pass's: same records, same order, same problems. Returns true when the file broke off.
+         * the one pass's: same records, same order, same problems. One difference, on purpose: in a file that
+         * breaks off inside its annotations, the fields after them (the categories, usually) are still read.
+         * Returns true when the file broke off.
          */
         private boolean runOutlined(Path file, JsonOutline outline) {
             JsonOutline.Field annotations = outline.field("annotations");
