@@ -56,11 +56,8 @@ public final class ManifestCommand implements Callable<Integer> {
     @Option(names = "--split", paramLabel = "S", description = "Only images of this split.")
     String split;
 
-    @Option(names = "--recipe", paramLabel = "FILE",
-            description = "List only what this recipe (JSON, as for 'loupe export') selects, with its renamed and"
-                    + " merged labels and its splits; an item the recipe repeats (oversampling) is listed once per"
-                    + " repeat. Default: every image of the dataset as indexed.")
-    Path recipe;
+    @Mixin
+    RecipeSelection recipe;
 
     @Option(names = "--overwrite", description = "Replace FILE when it exists.")
     boolean overwrite;
@@ -89,7 +86,7 @@ public final class ManifestCommand implements Callable<Integer> {
             throw new NoSuchFileException(root.toString());
         }
         // Read before indexing, so a broken recipe fails at once.
-        Recipe parsed = recipe == null ? null : Recipe.read(recipe);
+        Recipe parsed = recipe.read();
         PrintWriter out = spec.commandLine().getOut();
         ManifestWriter.Result result;
         try (Catalog catalog = Catalog.open(options.catalogFor(root))) {
