@@ -33,6 +33,7 @@ import loupe.core.index.IndexOptions;
 import loupe.core.index.Indexer;
 import loupe.core.model.ClassLabel;
 import loupe.core.task.Progress;
+import loupe.testing.Csv;
 
 /** Manifests and shards of a recipe's result ({@link CurationSession#exportSelection()}). */
 class SelectionExportTest {
@@ -271,45 +272,5 @@ class SelectionExportTest {
             }
         }
         return entries;
-    }
-
-    /** A strict RFC 4180 reader (quoted fields, doubled quotes, commas and line breaks inside quotes). */
-    static final class Csv {
-        static List<List<String>> parse(String text) {
-            List<List<String>> records = new ArrayList<>();
-            List<String> record = new ArrayList<>();
-            StringBuilder field = new StringBuilder();
-            boolean quoted = false;
-            for (int i = 0; i < text.length(); i++) {
-                char c = text.charAt(i);
-                if (quoted) {
-                    if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
-                        field.append('"');
-                        i++;
-                    } else if (c == '"') {
-                        quoted = false;
-                    } else {
-                        field.append(c);
-                    }
-                } else if (c == '"') {
-                    quoted = true;
-                } else if (c == ',') {
-                    record.add(field.toString());
-                    field.setLength(0);
-                } else if (c == '\n') {
-                    record.add(field.toString());
-                    field.setLength(0);
-                    records.add(record);
-                    record = new ArrayList<>();
-                } else if (c != '\r') {
-                    field.append(c);
-                }
-            }
-            if (field.length() > 0 || !record.isEmpty()) {
-                record.add(field.toString());
-                records.add(record);
-            }
-            return records;
-        }
     }
 }

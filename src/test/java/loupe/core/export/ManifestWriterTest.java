@@ -40,6 +40,7 @@ import loupe.core.index.Indexer;
 import loupe.core.task.Progress;
 import loupe.testing.CocoFixture;
 import loupe.testing.TestImages;
+import loupe.testing.Csv;
 
 class ManifestWriterTest {
 
@@ -499,49 +500,6 @@ class ManifestWriterTest {
             return HexFormat.of().formatHex(digest);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** A small RFC 4180 reader (quotes, doubled quotes, commas and newlines inside quotes). */
-    static final class Csv {
-        static List<List<String>> parse(String text) {
-            List<List<String>> rows = new ArrayList<>();
-            List<String> row = new ArrayList<>();
-            StringBuilder field = new StringBuilder();
-            boolean quoted = false;
-            for (int i = 0; i < text.length(); i++) {
-                char ch = text.charAt(i);
-                if (quoted) {
-                    if (ch == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
-                        field.append('"');
-                        i++;
-                    } else if (ch == '"') {
-                        quoted = false;
-                    } else {
-                        field.append(ch);
-                    }
-                } else if (ch == '"') {
-                    quoted = true;
-                } else if (ch == ',') {
-                    row.add(field.toString());
-                    field.setLength(0);
-                } else if (ch == '\n' || ch == '\r') {
-                    if (ch == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
-                        i++;
-                    }
-                    row.add(field.toString());
-                    field.setLength(0);
-                    rows.add(row);
-                    row = new ArrayList<>();
-                } else {
-                    field.append(ch);
-                }
-            }
-            if (field.length() > 0 || !row.isEmpty()) {
-                row.add(field.toString());
-                rows.add(row);
-            }
-            return rows;
         }
     }
 }
