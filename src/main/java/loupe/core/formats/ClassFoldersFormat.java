@@ -113,14 +113,24 @@ public final class ClassFoldersFormat implements DatasetFormat {
         if (images.isEmpty()) {
             return Support.none("no image files");
         }
-        // Only annotation extensions and .txt can be annotation files: look at those, not at every image.
-        List<String> candidates = new ArrayList<>(files.withExtension("txt"));
-        ANNOTATION_EXTENSIONS.forEach(ext -> candidates.addAll(files.withExtension(ext)));
-        candidates.sort(null); // the first in listing order is named, as before
-        for (String p : candidates) {
-            if (!isHidden(p) && isAnnotationFile(p, imageStems)) {
-                return Support.none(p + " looks like an annotation file; not a plain class-folder tree");
+        // Only annotation extensions and .txt can be annotation files: look at those, not at every image, and
+        // name the first in listing order (the earliest first hit of the per-extension lists).
+        String annotationFile = null;
+        List<String> extensions = new ArrayList<>(ANNOTATION_EXTENSIONS);
+        extensions.add("txt");
+        for (String ext : extensions) {
+            for (String p : files.withExtension(ext)) {
+                if (annotationFile != null && p.compareTo(annotationFile) > 0) {
+                    break;
+                }
+                if (!isHidden(p) && isAnnotationFile(p, imageStems)) {
+                    annotationFile = p;
+                    break;
+                }
             }
+        }
+        if (annotationFile != null) {
+            return Support.none(annotationFile + " looks like an annotation file; not a plain class-folder tree");
         }
         for (String p : images) {
             for (String part : DatasetPaths.parent(p).split("/")) {

@@ -24,7 +24,12 @@ public final class DatasetPaths {
 
     /** True when the file name has an image extension Loupe reads. */
     public static boolean isImage(String path) {
-        return IMAGE_EXTENSIONS.contains(extension(path));
+        return isImageExtension(extension(path));
+    }
+
+    /** True for the lower-case extension (without the dot) of an image format Loupe reads. */
+    public static boolean isImageExtension(String extension) {
+        return IMAGE_EXTENSIONS.contains(extension);
     }
 
     /** The lower-case extension without the dot, or "" when there is none. */

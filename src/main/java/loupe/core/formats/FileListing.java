@@ -17,8 +17,8 @@ import java.util.TreeSet;
 public final class FileListing {
 
     private final String[] paths;
-    /** Paths by lower-case extension, in sorted order; made on first use (readers' probes ask for them). */
-    private volatile Map<String, List<String>> byExtension;
+    /** Paths by lower-case extension and the images, in sorted order; made on first use (the probes ask). */
+    private volatile Index index;
 
     private FileListing(String[] sortedUniquePaths) {
         this.paths = sortedUniquePaths;
@@ -54,28 +54,31 @@ public final class FileListing {
 
     /** The image files ({@link DatasetPaths#isImage}), in sorted order. */
     public List<String> images() {
-        Map<String, List<String>> all = byExtension();
-        List<String> images = new ArrayList<>();
-        for (Map.Entry<String, List<String>> e : all.entrySet()) {
-            if (DatasetPaths.isImage("x." + e.getKey())) {
-                images.addAll(e.getValue());
-            }
-        }
-        if (images.size() < paths.length) {
-            images.sort(null); // several extensions: back to listing order
-        }
-        return images;
+        return index().images();
     }
 
     private Map<String, List<String>> byExtension() {
-        Map<String, List<String>> result = byExtension;
+        return index().byExtension();
+    }
+
+    /** Paths by extension and the images, made in one pass over the listing on first use. */
+    private record Index(Map<String, List<String>> byExtension, List<String> images) {
+    }
+
+    private Index index() {
+        Index result = index;
         if (result == null) {
             Map<String, List<String>> built = new HashMap<>();
+            List<String> images = new ArrayList<>();
             for (String p : paths) {
-                built.computeIfAbsent(DatasetPaths.extension(p), k -> new ArrayList<>()).add(p);
+                String extension = DatasetPaths.extension(p);
+                built.computeIfAbsent(extension, k -> new ArrayList<>()).add(p);
+                if (DatasetPaths.isImageExtension(extension)) {
+                    images.add(p);
+                }
             }
             built.replaceAll((k, v) -> Collections.unmodifiableList(v));
-            byExtension = result = Collections.unmodifiableMap(built);
+            index = result = new Index(Collections.unmodifiableMap(built), Collections.unmodifiableList(images));
         }
         return result;
     }
