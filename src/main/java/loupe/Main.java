@@ -23,11 +23,15 @@ public final class Main {
             "export", "shards", "chip", "convert");
 
     public static void main(String[] args) {
+        boolean app = startsApp(args);
+        if (!app) {
+            LoupeCommand.preferQuickJit(); // a command-line run lasts seconds: see QuickJit
+        }
         if (args.length > 0 && CATALOG_COMMANDS.contains(args[0])
                 && Arrays.stream(args).noneMatch(a -> a.equals("-h") || a.equals("--help"))) {
             DuckDbLibrary.preload();
         }
-        if (startsApp(args)) {
+        if (app) {
             loupe.ui.app.LoupeApp.start(args);
             return;
         }

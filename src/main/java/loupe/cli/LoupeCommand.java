@@ -25,6 +25,11 @@ public final class LoupeCommand implements Runnable {
     }
 
     /** Runs the CLI and returns the exit code. */
+    /** For a command-line run: compile with HotSpot's quick compiler only (see {@link QuickJit}). */
+    public static void preferQuickJit() {
+        QuickJit.start();
+    }
+
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new LoupeCommand());
         cli.setOut(out);
