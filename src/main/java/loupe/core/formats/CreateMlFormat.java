@@ -55,7 +55,10 @@ public final class CreateMlFormat implements DatasetFormat {
     static final int MAX_LISTED_PROBLEMS = 20;
     private static final int PROBE_BYTES = 16 * 1024;
     private static final int PROBE_FILES = 8;
-    private static final ObjectMapper MAPPER = new ObjectMapper(CocoReader.JSON);
+    /** Made on first use: an ObjectMapper costs ~200 ms of class loading, which format detection need not pay. */
+    private static final class Mapper {
+        static final ObjectMapper MAPPER = new ObjectMapper(CocoReader.JSON);
+    }
     private static final List<String> IMAGE_KEYS = List.of("image", "imagefilename");
     private static final List<String> ANNOTATION_KEYS = List.of("annotations", "annotation");
 
@@ -276,7 +279,7 @@ public final class CreateMlFormat implements DatasetFormat {
                 if (index % 1024 == 0) {
                     ctx.progress().checkCancelled();
                 }
-                JsonNode entry = MAPPER.readTree(p);
+                JsonNode entry = Mapper.MAPPER.readTree(p);
                 if (names != null) {
                     collectNames(entry, names);
                 } else {
