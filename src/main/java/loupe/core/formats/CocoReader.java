@@ -551,24 +551,8 @@ final class CocoReader implements DatasetReader {
                     p.skipChildren();
                     continue;
                 }
-                Object id = null;
-                String fileName = null;
-                int width = 0, height = 0;
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = p.currentName();
-                    JsonToken value = p.nextToken();
-                    switch (field) {
-                        case "id" -> id = JsonValues.idValue(p, value);
-                        case "file_name" -> {
-                            fileName = value == JsonToken.VALUE_STRING ? p.getText() : null;
-                            p.skipChildren();
-                        }
-                        case "width" -> width = JsonValues.sizeValue(p, value);
-                        case "height" -> height = JsonValues.sizeValue(p, value);
-                        default -> p.skipChildren();
-                    }
-                }
-                declareImage(pointer, id, fileName, width, height);
+                ImageEntry image = ImageEntry.read(p);
+                declareImage(pointer, image.id(), image.fileName(), image.width(), image.height());
             }
         }
 
@@ -1155,6 +1139,33 @@ final class CocoReader implements DatasetReader {
         private static int slot(long key, int mask) {
             long h = key * 0x9E3779B97F4A7C15L;
             return (int) (h ^ (h >>> 32)) & mask;
+        }
+    }
+
+    /** The fields of a COCO {@code images} entry Loupe reads; the others are skipped. */
+    record ImageEntry(Object id, String fileName, int width, int height) {
+
+        /** Reads the entry's fields, the parser just past its START_OBJECT, up to its END_OBJECT. */
+        static ImageEntry read(JsonParser p) throws IOException {
+            Object id = null;
+            String fileName = null;
+            int width = 0;
+            int height = 0;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "id" -> id = JsonValues.idValue(p, value);
+                    case "file_name" -> {
+                        fileName = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                        p.skipChildren();
+                    }
+                    case "width" -> width = JsonValues.sizeValue(p, value);
+                    case "height" -> height = JsonValues.sizeValue(p, value);
+                    default -> p.skipChildren();
+                }
+            }
+            return new ImageEntry(id, fileName, width, height);
         }
     }
 }

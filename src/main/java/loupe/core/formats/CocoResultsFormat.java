@@ -287,28 +287,12 @@ public final class CocoResultsFormat implements DatasetFormat {
                 problems.add(ProblemKind.MALFORMED_ANNOTATION, pointer, "expected an image object");
                 continue;
             }
-            Object id = null;
-            String fileName = null;
-            int width = 0, height = 0;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
-                switch (field) {
-                    case "id" -> id = JsonValues.idValue(p, value);
-                    case "file_name" -> {
-                        fileName = value == JsonToken.VALUE_STRING ? p.getText() : null;
-                        p.skipChildren();
-                    }
-                    case "width" -> width = JsonValues.sizeValue(p, value);
-                    case "height" -> height = JsonValues.sizeValue(p, value);
-                    default -> p.skipChildren();
-                }
-            }
-            if (id == null || fileName == null || fileName.isBlank()) {
+            CocoReader.ImageEntry image = CocoReader.ImageEntry.read(p);
+            if (image.id() == null || image.fileName() == null || image.fileName().isBlank()) {
                 problems.add(ProblemKind.MALFORMED_ANNOTATION, pointer,
                         "image without a usable id and file_name; results for it cannot be placed");
-            } else if (names.putIfAbsent(id, fileName) == null) {
-                sizes.put(id, new int[] {width, height});
+            } else if (names.putIfAbsent(image.id(), image.fileName()) == null) {
+                sizes.put(image.id(), new int[] {image.width(), image.height()});
             }
         }
     }
