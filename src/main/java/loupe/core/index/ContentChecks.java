@@ -139,24 +139,32 @@ public final class ContentChecks {
         try {
             if (settings.hashes()) {
                 int[] todo = IntStream.range(0, items.size()).filter(i -> !items.get(i).hashCached).toArray();
-                ThreadLocal<ContentHash> hasher = ThreadLocal.withInitial(ContentHash::new);
+                // Cold files are read with O_DIRECT (one request per image, no page cache work on this CPU),
+                // cached ones through the cache; a reader waiting on the disk uses no CPU, so the hash pass keeps
+                // two files in flight per thread (see docs/PERFORMANCE.md, "2026-11-25 11:xx O_DIRECT").
+                ThreadLocal<ContentHash> hasher = ThreadLocal.withInitial(() -> new ContentHash(HASH_READS));
                 // Two passes: the content hash is bound by the disk, the dHash by decoding. Apart, each runs at
-                // its own limit (and the second finds the bytes in the page cache).
+                // its own limit.
                 AtomicLong done = new AtomicLong();
                 progress.update("hashes", 0, todo.length);
-                parallel(pool, progress, todo.length, k -> {
-                    Item it = items.get(todo[k]);
-                    try {
-                        it.contentHash = String.format("%016x", hasher.get().hashFile(root.resolve(it.path)));
-                        bytes.addAndGet(it.size);
-                    } catch (NoSuchFileException | AccessDeniedException e) {
-                        LOG.debug("cannot hash {}: {}", it.path, e.toString());
-                    }
-                    long d = done.incrementAndGet();
-                    if ((d & 15) == 0 || d == todo.length) {
-                        progress.update("hashes", d, todo.length);
-                    }
-                });
+                ForkJoinPool readers = newPool(hashThreads(settings.threads()));
+                try {
+                    parallel(readers, progress, todo.length, k -> {
+                        Item it = items.get(todo[k]);
+                        try {
+                            it.contentHash = String.format("%016x", hasher.get().hashFile(root.resolve(it.path)));
+                            bytes.addAndGet(it.size);
+                        } catch (NoSuchFileException | AccessDeniedException e) {
+                            LOG.debug("cannot hash {}: {}", it.path, e.toString());
+                        }
+                        long d = done.incrementAndGet();
+                        if ((d & 15) == 0 || d == todo.length) {
+                            progress.update("hashes", d, todo.length);
+                        }
+                    });
+                } finally {
+                    readers.shutdownNow();
+                }
                 mark = lap(phases, "hashes", mark);
                 AtomicLong perceptual = new AtomicLong();
                 progress.update("dhash", 0, todo.length);
@@ -387,6 +395,15 @@ public final class ContentChecks {
             String s = String.join(", ", shown);
             return count > shown.size() ? s + String.format(Locale.ROOT, " and %,d more", count - shown.size()) : s;
         }
+    }
+
+    /** How the content hash reads files; a system property picks another way for measurements. */
+    private static final ContentHash.Reads HASH_READS = ContentHash.Reads.valueOf(
+            System.getProperty("loupe.hashReads", ContentHash.Reads.AUTO.name()));
+
+    /** Threads of the content-hash pass: two per worker (one waits on the disk while the other hashes). */
+    static int hashThreads(int threads) {
+        return Math.max(threads, Math.min(16, 2 * threads));
     }
 
     private static long lap(Map<String, Long> phases, String phase, long since) {
