@@ -5,6 +5,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -139,10 +140,13 @@ public final class ContentChecks {
         try {
             if (settings.hashes()) {
                 int[] todo = IntStream.range(0, items.size()).filter(i -> !items.get(i).hashCached).toArray();
-                // Cold files are read with O_DIRECT (one request per image, no page cache work on this CPU),
-                // cached ones through the cache; a reader waiting on the disk uses no CPU, so the hash pass keeps
-                // two files in flight per thread (see docs/PERFORMANCE.md, "2026-11-25 11:xx O_DIRECT").
-                ThreadLocal<ContentHash> hasher = ThreadLocal.withInitial(() -> new ContentHash(HASH_READS));
+                // A reader waiting on the disk uses no CPU, so the hash pass keeps two files in flight per thread;
+                // O_DIRECT only when the files would not stay cached for the dHash pass anyway (see ContentHash
+                // and docs/PERFORMANCE.md, "2026-11-25 12:00 re-run").
+                long todoBytes = Arrays.stream(todo).mapToLong(i -> items.get(i).size).sum();
+                ContentHash.Reads reads = HASH_READS != null ? HASH_READS
+                        : ContentHash.readsFor(todoBytes, physicalMemory());
+                ThreadLocal<ContentHash> hasher = ThreadLocal.withInitial(() -> new ContentHash(reads));
                 // Two passes: the content hash is bound by the disk, the dHash by decoding. Apart, each runs at
                 // its own limit.
                 AtomicLong done = new AtomicLong();
@@ -397,9 +401,18 @@ public final class ContentChecks {
         }
     }
 
-    /** How the content hash reads files; a system property picks another way for measurements. */
-    private static final ContentHash.Reads HASH_READS = ContentHash.Reads.valueOf(
-            System.getProperty("loupe.hashReads", ContentHash.Reads.AUTO.name()));
+    /** How the content hash reads files when the property loupe.hashReads says (for measurements), else null. */
+    private static final ContentHash.Reads HASH_READS = System.getProperty("loupe.hashReads") == null ? null
+            : ContentHash.Reads.valueOf(System.getProperty("loupe.hashReads"));
+
+    private static long physicalMemory() {
+        try {
+            return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getTotalMemorySize();
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
 
     /** Threads of the content-hash pass: two per worker (one waits on the disk while the other hashes). */
     static int hashThreads(int threads) {

@@ -103,4 +103,13 @@ class ContentHashReadsTest {
             assertEquals(expected, hashers[i].hashFile(file), modes[i] + " after truncation to " + newSize);
         }
     }
+
+    @Test
+    void filesThatFitInHalfTheMemoryAreReadThroughTheCacheForTheDHashPass() {
+        long gb = 1L << 30;
+        assertEquals(ContentHash.Reads.BUFFERED, ContentHash.readsFor(773_000_000L, 24 * gb));
+        assertEquals(ContentHash.Reads.BUFFERED, ContentHash.readsFor(12 * gb, 24 * gb));
+        assertEquals(ContentHash.Reads.AUTO, ContentHash.readsFor(12 * gb + 1, 24 * gb));
+        assertEquals(ContentHash.Reads.BUFFERED, ContentHash.readsFor(100 * gb, 0), "memory unknown");
+    }
 }
