@@ -140,9 +140,8 @@ public final class ContentChecks {
         try {
             if (settings.hashes()) {
                 int[] todo = IntStream.range(0, items.size()).filter(i -> !items.get(i).hashCached).toArray();
-                // A reader waiting on the disk uses no CPU, so the hash pass keeps two files in flight per thread;
                 // O_DIRECT only when the files would not stay cached for the dHash pass anyway (see ContentHash
-                // and docs/PERFORMANCE.md, "2026-11-25 12:00 re-run").
+                // and docs/PERFORMANCE.md, "2026-11-25 11:20 re-run: O_DIRECT").
                 long todoBytes = Arrays.stream(todo).mapToLong(i -> items.get(i).size).sum();
                 ContentHash.Reads reads = HASH_READS != null ? HASH_READS
                         : ContentHash.readsFor(todoBytes, physicalMemory());
@@ -151,7 +150,7 @@ public final class ContentChecks {
                 // its own limit.
                 AtomicLong done = new AtomicLong();
                 progress.update("hashes", 0, todo.length);
-                ForkJoinPool readers = newPool(hashThreads(settings.threads()));
+                ForkJoinPool readers = newPool(hashThreads(settings.threads(), reads));
                 try {
                     parallel(readers, progress, todo.length, k -> {
                         Item it = items.get(todo[k]);
@@ -414,9 +413,13 @@ public final class ContentChecks {
         }
     }
 
-    /** Threads of the content-hash pass: two per worker (one waits on the disk while the other hashes). */
-    static int hashThreads(int threads) {
-        return Math.max(threads, Math.min(16, 2 * threads));
+    /**
+     * Threads of the content-hash pass. With O_DIRECT a reader waits on the disk without using CPU, so two per
+     * worker keep more images in flight; buffered reads spend CPU in the page cache, and 8 buffered readers on
+     * 2 cores were no faster than 4 (docs/PERFORMANCE.md).
+     */
+    static int hashThreads(int threads, ContentHash.Reads reads) {
+        return reads == ContentHash.Reads.BUFFERED ? threads : Math.max(threads, Math.min(16, 2 * threads));
     }
 
     private static long lap(Map<String, Long> phases, String phase, long since) {
