@@ -5,6 +5,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -139,24 +140,34 @@ public final class ContentChecks {
         try {
             if (settings.hashes()) {
                 int[] todo = IntStream.range(0, items.size()).filter(i -> !items.get(i).hashCached).toArray();
-                ThreadLocal<ContentHash> hasher = ThreadLocal.withInitial(ContentHash::new);
+                // O_DIRECT only when the files would not stay cached for the dHash pass anyway (see ContentHash
+                // and docs/PERFORMANCE.md, "2026-11-25 11:20 re-run: O_DIRECT").
+                long todoBytes = Arrays.stream(todo).mapToLong(i -> items.get(i).size).sum();
+                ContentHash.Reads reads = HASH_READS != null ? HASH_READS
+                        : ContentHash.readsFor(todoBytes, physicalMemory());
+                ThreadLocal<ContentHash> hasher = ThreadLocal.withInitial(() -> new ContentHash(reads));
                 // Two passes: the content hash is bound by the disk, the dHash by decoding. Apart, each runs at
-                // its own limit (and the second finds the bytes in the page cache).
+                // its own limit.
                 AtomicLong done = new AtomicLong();
                 progress.update("hashes", 0, todo.length);
-                parallel(pool, progress, todo.length, k -> {
-                    Item it = items.get(todo[k]);
-                    try {
-                        it.contentHash = String.format("%016x", hasher.get().hashFile(root.resolve(it.path)));
-                        bytes.addAndGet(it.size);
-                    } catch (NoSuchFileException | AccessDeniedException e) {
-                        LOG.debug("cannot hash {}: {}", it.path, e.toString());
-                    }
-                    long d = done.incrementAndGet();
-                    if ((d & 15) == 0 || d == todo.length) {
-                        progress.update("hashes", d, todo.length);
-                    }
-                });
+                ForkJoinPool readers = newPool(hashThreads(settings.threads(), reads));
+                try {
+                    parallel(readers, progress, todo.length, k -> {
+                        Item it = items.get(todo[k]);
+                        try {
+                            it.contentHash = String.format("%016x", hasher.get().hashFile(root.resolve(it.path)));
+                            bytes.addAndGet(it.size);
+                        } catch (NoSuchFileException | AccessDeniedException e) {
+                            LOG.debug("cannot hash {}: {}", it.path, e.toString());
+                        }
+                        long d = done.incrementAndGet();
+                        if ((d & 15) == 0 || d == todo.length) {
+                            progress.update("hashes", d, todo.length);
+                        }
+                    });
+                } finally {
+                    readers.shutdownNow();
+                }
                 mark = lap(phases, "hashes", mark);
                 AtomicLong perceptual = new AtomicLong();
                 progress.update("dhash", 0, todo.length);
@@ -387,6 +398,28 @@ public final class ContentChecks {
             String s = String.join(", ", shown);
             return count > shown.size() ? s + String.format(Locale.ROOT, " and %,d more", count - shown.size()) : s;
         }
+    }
+
+    /** How the content hash reads files when the property loupe.hashReads says (for measurements), else null. */
+    private static final ContentHash.Reads HASH_READS = System.getProperty("loupe.hashReads") == null ? null
+            : ContentHash.Reads.valueOf(System.getProperty("loupe.hashReads"));
+
+    private static long physicalMemory() {
+        try {
+            return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getTotalMemorySize();
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Threads of the content-hash pass. With O_DIRECT a reader waits on the disk without using CPU, so two per
+     * worker keep more images in flight; buffered reads spend CPU in the page cache, and 8 buffered readers on
+     * 2 cores were no faster than 4 (docs/PERFORMANCE.md).
+     */
+    static int hashThreads(int threads, ContentHash.Reads reads) {
+        return reads == ContentHash.Reads.BUFFERED ? threads : Math.max(threads, Math.min(16, 2 * threads));
     }
 
     private static long lap(Map<String, Long> phases, String phase, long since) {
