@@ -5,19 +5,26 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -30,6 +37,7 @@ import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 import loupe.core.imaging.CorruptImageException;
+import loupe.core.imaging.ScaledJpegDecoder;
 import loupe.core.index.CatalogLocation;
 
 /**
@@ -52,9 +60,13 @@ public final class ThumbnailService {
     /** Images with more pixels than this (after subsampling) are refused instead of allocated. */
     private static final long MAX_DECODED_PIXELS = 64L * 1024 * 1024;
     private static final float JPEG_QUALITY = 0.85f;
+    /** JPEGs up to this size are read whole for {@link ScaledJpegDecoder}; bigger ones go through ImageIO. */
+    private static final long MAX_SCALED_JPEG_BYTES = 64L * 1024 * 1024;
 
     private final Path cacheDir;
     private final int sizePx;
+    /** Cache folders made (or found) by this service, so that a write does not check its folder every time. */
+    private final Set<Path> knownDirs = ConcurrentHashMap.newKeySet();
 
     /**
      * @param cacheDir the folder thumbnails are written to (created when needed)
@@ -154,6 +166,10 @@ public final class ThumbnailService {
 
     /** Makes the thumbnail of {@code imageFile} without touching the cache. */
     public BufferedImage generate(Path imageFile) throws IOException {
+        BufferedImage reduced = decodeScaledJpeg(imageFile);
+        if (reduced != null) {
+            return scale(reduced, sizePx);
+        }
         try (ImageInputStream in = ImageIO.createImageInputStream(imageFile.toFile())) {
             if (in == null) {
                 throw new NoSuchFileException(imageFile.toString());
@@ -192,6 +208,35 @@ public final class ThumbnailService {
         list.sort(Comparator.comparingInt(r -> r.getClass().getName().startsWith("com.sun.imageio.plugins.jpeg")
                 ? 0 : 1));
         return list;
+    }
+
+    /**
+     * A baseline JPEG decoded at the reduced scale its thumbnail needs ({@link ScaledJpegDecoder}), or null for any
+     * other file, or one that cannot be read here: those go through ImageIO, which reports missing and damaged
+     * files as it always has.
+     */
+    private BufferedImage decodeScaledJpeg(Path imageFile) {
+        try (SeekableByteChannel channel = Files.newByteChannel(imageFile)) {
+            long size = channel.size();
+            if (size < 4 || size > MAX_SCALED_JPEG_BYTES) {
+                return null;
+            }
+            byte[] data = new byte[(int) size];
+            ByteBuffer buffer = ByteBuffer.wrap(data, 0, 3);
+            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+                // the three bytes every JPEG starts with
+            }
+            if ((data[0] & 0xff) != 0xFF || (data[1] & 0xff) != 0xD8 || (data[2] & 0xff) != 0xFF) {
+                return null;
+            }
+            buffer.limit(data.length);
+            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+                // the rest; a file that shrank meanwhile leaves zeros, which the decoder refuses as damaged
+            }
+            return ScaledJpegDecoder.decode(data, buffer.position(), sizePx);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private BufferedImage decode(ImageReader reader, ImageInputStream in, Path imageFile) throws IOException {
@@ -241,6 +286,7 @@ public final class ThumbnailService {
      * Scales {@code image} to fit {@code box} pixels (never up), as opaque BGR bytes (what the JPEG writer takes
      * without conversion). Each output pixel averages the source pixels under it, which is smooth enough for
      * the at most 2:1 reduction left after subsampling and much faster than Java2D's generic scaling paths.
+     * Rows are summed per column first and the division is a multiplication by a reciprocal (same result).
      */
     static BufferedImage scale(BufferedImage image, int box) {
         BufferedImage src = asBgr(image);
@@ -257,30 +303,58 @@ public final class ThumbnailService {
         byte[] o = ((DataBufferByte) out.getRaster().getDataBuffer()).getData();
         int[] x0 = new int[tw];
         int[] x1 = new int[tw];
+        int maxWide = 1;
         for (int x = 0; x < tw; x++) {
             x0[x] = (int) ((long) x * w / tw);
             x1[x] = Math.max(x0[x] + 1, (int) ((long) (x + 1) * w / tw));
+            maxWide = Math.max(maxWide, x1[x] - x0[x]);
         }
+        int maxHigh = 1;
+        for (int y = 0; y < th; y++) {
+            int y0 = (int) ((long) y * h / th);
+            maxHigh = Math.max(maxHigh, Math.max(y0 + 1, (int) ((long) (y + 1) * h / th)) - y0);
+        }
+        // Division by a pixel count n as a multiplication: floor(sum * ceil(2^32 / n) / 2^32) is floor(sum / n)
+        // while sum * n < 2^32, which sum <= 255 n keeps for n < 4096 (a reduction of up to 64:1 per side).
+        int maxCount = maxWide * maxHigh;
+        long[] reciprocal = maxCount < 4096 ? new long[maxCount + 1] : null;
+        for (int c = 1; reciprocal != null && c <= maxCount; c++) {
+            reciprocal[c] = ((1L << 32) + c - 1) / c;
+        }
+        // Each output row: the source rows under it summed per column first, then the columns under each pixel.
+        int[] column = new int[w * 3];
+        int rowBytes = w * 3;
         for (int y = 0; y < th; y++) {
             int y0 = (int) ((long) y * h / th);
             int y1 = Math.max(y0 + 1, (int) ((long) (y + 1) * h / th));
+            Arrays.fill(column, 0);
+            for (int sy = y0; sy < y1; sy++) {
+                int base = sy * rowBytes;
+                for (int i = 0; i < rowBytes; i++) {
+                    column[i] += in[base + i] & 0xff;
+                }
+            }
             int oi = y * tw * 3;
             for (int x = 0; x < tw; x++) {
                 int b = 0;
                 int g = 0;
                 int r = 0;
-                for (int sy = y0; sy < y1; sy++) {
-                    int si = (sy * w + x0[x]) * 3;
-                    for (int sx = x0[x]; sx < x1[x]; sx++) {
-                        b += in[si++] & 0xff;
-                        g += in[si++] & 0xff;
-                        r += in[si++] & 0xff;
-                    }
+                for (int si = x0[x] * 3, siEnd = x1[x] * 3; si < siEnd; si += 3) {
+                    b += column[si];
+                    g += column[si + 1];
+                    r += column[si + 2];
                 }
                 int n = (y1 - y0) * (x1[x] - x0[x]);
-                o[oi++] = (byte) (b / n);
-                o[oi++] = (byte) (g / n);
-                o[oi++] = (byte) (r / n);
+                if (reciprocal != null) {
+                    long m = reciprocal[n];
+                    o[oi++] = (byte) ((b * m) >>> 32);
+                    o[oi++] = (byte) ((g * m) >>> 32);
+                    o[oi++] = (byte) ((r * m) >>> 32);
+                } else {
+                    o[oi++] = (byte) (b / n);
+                    o[oi++] = (byte) (g / n);
+                    o[oi++] = (byte) (r / n);
+                }
             }
         }
         return out;
@@ -349,19 +423,38 @@ public final class ThumbnailService {
     }
 
     private void write(BufferedImage thumbnail, Path target) throws IOException {
-        Files.createDirectories(target.getParent());
-        Path temp = Files.createTempFile(target.getParent(), ".thumb-", ".tmp");
+        Path dir = target.getParent();
+        if (!knownDirs.contains(dir)) {
+            Files.createDirectories(dir);
+            knownDirs.add(dir);
+        }
+        // A temp name of our own in the same folder: Files.createTempFile also sets permissions, a syscall more.
+        Path temp = dir.resolve(".thumb-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        boolean moved = false;
         try {
-            try (OutputStream out = Files.newOutputStream(temp)) {
+            try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
                 encodeJpeg(thumbnail, out);
+            } catch (NoSuchFileException e) {
+                // The cache folder was removed since it was made (the user cleared the cache): make it again.
+                knownDirs.remove(dir);
+                Files.createDirectories(dir);
+                knownDirs.add(dir);
+                try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE)) {
+                    encodeJpeg(thumbnail, out);
+                }
             }
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
             }
+            moved = true;
         } finally {
-            Files.deleteIfExists(temp);
+            if (!moved) {
+                Files.deleteIfExists(temp);
+            }
         }
     }
 
@@ -393,23 +486,45 @@ public final class ThumbnailService {
 
     /** Encodes an RGB image as a JPEG of quality 0.85. */
     public static void encodeJpeg(BufferedImage image, OutputStream out) throws IOException {
-        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("jpeg");
-        if (!writers.hasNext()) {
+        JpegEncoder encoder = ENCODER.get();
+        if (encoder == null) {
             throw new IOException("no JPEG writer available");
         }
-        ImageWriter writer = writers.next();
         // An explicit memory-cached stream: ImageIO.createImageOutputStream(OutputStream) would go through a temp
         // file unless ImageIO.setUseCache(false) was set globally.
         try (ImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
-            writer.setOutput(ios);
-            ImageWriteParam param = writer.getDefaultWriteParam();
-            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            param.setCompressionQuality(JPEG_QUALITY);
-            writer.write(null, new IIOImage(image, null, null), param);
-        } finally {
-            writer.dispose();
+            encoder.writer.setOutput(ios);
+            try {
+                encoder.writer.write(null, new IIOImage(image, null, null), encoder.param);
+            } finally {
+                encoder.writer.setOutput(null);
+            }
+        } catch (IOException | RuntimeException e) {
+            // A writer that failed half-way may be left in any state: the next encode on this thread gets a new one.
+            ENCODER.remove();
+            encoder.writer.dispose();
+            throw e;
         }
     }
+
+    /**
+     * One JPEG writer per thread, kept: finding and creating a writer (and its native state) for every thumbnail
+     * took a noticeable part of the encode.
+     */
+    private record JpegEncoder(ImageWriter writer, ImageWriteParam param) {
+    }
+
+    private static final ThreadLocal<JpegEncoder> ENCODER = ThreadLocal.withInitial(() -> {
+        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("jpeg");
+        if (!writers.hasNext()) {
+            return null;
+        }
+        ImageWriter writer = writers.next();
+        ImageWriteParam param = writer.getDefaultWriteParam();
+        param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+        param.setCompressionQuality(JPEG_QUALITY);
+        return new JpegEncoder(writer, param);
+    });
 
     private static String sha256(String text) {
         try {
