@@ -34,6 +34,7 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 import loupe.core.imaging.CorruptImageException;
@@ -132,19 +133,54 @@ public final class ThumbnailService {
         return new Thumbnail(thumbnail, false);
     }
 
-    /** A cached thumbnail, or null when it cannot be read (it is then made again). */
+    /**
+     * The bytes of the cached thumbnail of {@code imageFile} (a baseline JPEG this class wrote), or null when the
+     * cache holds none or a damaged one (see {@link #looksWhole}). Reads one small file and decodes nothing, so
+     * a caller can decode it with a decoder of its own (the gallery hands it to JavaFX's, which yields the image
+     * it shows without ImageIO's reader look-up and pixel conversion). A null means: call {@link #load}, which
+     * makes the thumbnail again.
+     */
+    public byte[] cachedJpeg(Path imageFile, long size, long mtime, int orientation) {
+        int o = orientation >= 2 && orientation <= 8 ? orientation : 1;
+        try {
+            byte[] bytes = Files.readAllBytes(cacheFile(imageFile, size, mtime, o));
+            return looksWhole(bytes) ? bytes : null;
+        } catch (IOException | RuntimeException e) {
+            return null; // none yet (NoSuchFileException), or unreadable: made again by load
+        }
+    }
+
+    /**
+     * True when {@code jpeg} starts with a JPEG's SOI marker and ends with its EOI marker, as every file the
+     * encoder writes does. A file cut short (a full disk, a crash of another program writing the cache folder)
+     * fails this; JPEG decoders would show it with its missing part grey instead of failing.
+     */
+    static boolean looksWhole(byte[] jpeg) {
+        int n = jpeg.length;
+        return n >= 4 && (jpeg[0] & 0xff) == 0xFF && (jpeg[1] & 0xff) == 0xD8
+                && (jpeg[n - 2] & 0xff) == 0xFF && (jpeg[n - 1] & 0xff) == 0xD9;
+    }
+
+    /** A cached thumbnail, or null when it is damaged or cannot be read (it is then made again). */
     private static BufferedImage readCached(Path file) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            List<ImageReader> readers = in == null ? List.of() : readers(in);
-            if (readers.isEmpty()) {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            if (!looksWhole(bytes)) {
                 return null;
             }
-            ImageReader reader = readers.get(0);
-            try {
-                reader.setInput(in, true, true);
-                return reader.read(0);
-            } finally {
-                reader.dispose();
+            // In memory: ImageIO.createImageInputStream on a stream would cache it in a temp file.
+            try (ImageInputStream in = new MemoryCacheImageInputStream(new java.io.ByteArrayInputStream(bytes))) {
+                List<ImageReader> readers = readers(in);
+                if (readers.isEmpty()) {
+                    return null;
+                }
+                ImageReader reader = readers.get(0);
+                try {
+                    reader.setInput(in, true, true);
+                    return reader.read(0);
+                } finally {
+                    reader.dispose();
+                }
             }
         } catch (IOException | RuntimeException e) {
             return null;

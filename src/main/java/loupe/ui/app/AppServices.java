@@ -92,7 +92,7 @@ public final class AppServices implements AutoCloseable {
             return;
         }
         shown.countDown();
-        thumbnailPool.execute(ThumbnailService::warmUp);
+        thumbnails.warmUp();
         catalogExecutor.execute(AppServices::warmUpDuckDb);
     }
 

@@ -1,5 +1,6 @@
 package loupe.ui.browse;
 
+import java.nio.file.Path;
 import java.util.AbstractList;
 import java.util.Collections;
 import java.util.List;
@@ -35,6 +36,7 @@ import javafx.util.Duration;
 
 import org.controlsfx.control.CheckComboBox;
 
+import loupe.core.query.GalleryItem;
 import loupe.core.query.ImageFilter;
 import loupe.ui.fx.Styles;
 
@@ -63,6 +65,30 @@ public final class GalleryView extends BorderPane {
         getStyleClass().add(Styles.GALLERY);
         setTop(new VBox(buildFilterBar(), buildOptionsBar()));
         setCenter(buildGrid());
+        sceneProperty().addListener((obs, old, scene) -> warmUpTile());
+    }
+
+    private boolean tileWarmedUp;
+
+    /**
+     * Once, when the view enters its scene (it is made after the window's first frame, before a dataset's
+     * gallery fills): one tile is made, styled and laid out and thrown away, so that the first rows of a gallery
+     * do not pay for loading the classes of a tile and its label's skin and for matching their style rules.
+     */
+    private void warmUpTile() {
+        if (tileWarmedUp || getScene() == null) {
+            return;
+        }
+        tileWarmedUp = true;
+        ThumbnailTile tile = new ThumbnailTile(model, loader);
+        tile.setManaged(false);
+        tile.setVisible(false);
+        getChildren().add(tile);
+        tile.show(-1, null, model.cellSizeProperty().get());
+        tile.applyCss();
+        tile.layout();
+        tile.paint();
+        getChildren().remove(tile);
     }
 
     /** What a double click or Enter on a thumbnail does (the window switches to the viewer). */
@@ -274,8 +300,11 @@ public final class GalleryView extends BorderPane {
         empty.getStyleClass().add(Styles.MUTED);
         grid.setPlaceholder(empty);
         model.selectionVersionProperty().addListener((obs, old, v) -> rebuildRows());
+        model.openingProperty().addListener((obs, was, opening) -> rebuildRows());
+        model.setOnFirstPageRead(this::prefetchFirstScreen);
         model.cellSizeProperty().addListener((obs, old, v) -> layoutChanged());
         grid.widthProperty().addListener((obs, old, v) -> layoutChanged());
+        grid.heightProperty().addListener((obs, old, v) -> countTilesOnScreen());
         model.showBoxesProperty().addListener((obs, old, v) -> repaintTiles());
         model.addPageListener(page -> pageArrived(page));
         model.selectedProperty().addListener((obs, old, v) -> markSelection());
@@ -336,18 +365,56 @@ public final class GalleryView extends BorderPane {
         int fit = (int) Math.max(1, Math.floor((width - 30 + GalleryRowCell.GAP) / (size + GalleryRowCell.GAP)));
         if (fit != columns) {
             columns = fit;
+            countTilesOnScreen();
             rebuildRows();
         } else {
             refreshCells();
         }
     }
 
-    /** The selection or the columns changed: a new virtual list of row numbers. */
+    /**
+     * The selection or the columns changed: a new virtual list of row numbers. While a dataset opens (its count
+     * not known yet), a screenful of empty rows: the grid makes its row cells and tiles then, while the catalog
+     * works, instead of in the frame that shows the first page, where making them (cells, tiles, their CSS and
+     * layout, most of it not yet compiled on a cold start) delayed the first thumbnails by 100-300 ms. Their
+     * tiles stay hidden; the placeholder text does not show meanwhile.
+     */
     private void rebuildRows() {
         long count = model.getCount();
         int rows = (int) Math.min(Integer.MAX_VALUE - 1, (count + columns - 1) / columns);
+        if (rows == 0 && model.isOpening()) {
+            rows = rowsOnScreen();
+        }
         grid.setItems(FXCollections.observableList(new RowNumbers(rows)));
         refreshCells();
+    }
+
+    /** Tiles on one screen of the grid, for the catalog thread (see {@link #prefetchFirstScreen}). */
+    private volatile int tilesOnScreen = 6 * 4;
+
+    /**
+     * On the catalog thread, as soon as a dataset's first page is read: its first screen of thumbnails is read
+     * from the disk cache into memory, in grid order, while the page travels to the FX thread and the rows fill,
+     * so that the tiles find most of them there and the first frame of the page shows them.
+     */
+    private void prefetchFirstScreen(Path root, List<GalleryItem> first) {
+        int n = Math.min(first.size(), tilesOnScreen);
+        for (int i = 0; i < n; i++) {
+            GalleryItem item = first.get(i);
+            if (item.present()) {
+                loader.prefetchCached(root.resolve(item.path()), item.size(), item.mtime(), item.orientation());
+            }
+        }
+    }
+
+    private void countTilesOnScreen() {
+        tilesOnScreen = columns * rowsOnScreen();
+    }
+
+    /** How many rows fill the grid's height (a guess of 6 before it is laid out). */
+    private int rowsOnScreen() {
+        double height = grid.getHeight();
+        return height > 0 ? (int) Math.ceil(height / grid.getFixedCellSize()) : 6;
     }
 
     private void refreshCells() {

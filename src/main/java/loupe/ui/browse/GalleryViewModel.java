@@ -13,6 +13,8 @@ import java.util.function.LongConsumer;
 
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.beans.property.ReadOnlyLongProperty;
@@ -71,6 +73,8 @@ public final class GalleryViewModel {
     private final ReadOnlyLongWrapper total = new ReadOnlyLongWrapper(this, "total", 0);
     private final ReadOnlyStringWrapper countText = new ReadOnlyStringWrapper(this, "countText", "");
     private final ReadOnlyIntegerWrapper selectionVersion = new ReadOnlyIntegerWrapper(this, "selectionVersion");
+    /** True from {@link #load} until its selection is known. */
+    private final ReadOnlyBooleanWrapper opening = new ReadOnlyBooleanWrapper(this, "opening");
     private final ReadOnlyObjectWrapper<GalleryItem> selected = new ReadOnlyObjectWrapper<>(this, "selected");
     private final ReadOnlyObjectWrapper<Path> root = new ReadOnlyObjectWrapper<>(this, "root");
     private final DoubleProperty cellSize = new SimpleDoubleProperty(this, "cellSize", 176);
@@ -117,6 +121,7 @@ public final class GalleryViewModel {
         classes.setAll(classOptions);
         ImageFilter current = filter.get();
         countText.set("Counting\u2026");
+        opening.set(true);
         long started = System.nanoTime();
         session.submit(open -> {
             long all = open.catalog().queryLong("SELECT count(*) FROM images");
@@ -125,12 +130,14 @@ public final class GalleryViewModel {
             long n = open.gallery().select(current);
             // The first page in the same turn: no round trip through the FX thread and the queue before it.
             List<GalleryItem> first = n > 0 ? open.gallery().page(0, PAGE_SIZE) : List.of();
+            firstPageRead(datasetRoot, first);
             return new Loaded(all, n, s, kinds, first);
         }).whenCompleteAsync((loaded, error) -> {
             if (gen != generation) {
                 return;
             }
             if (error != null) {
+                opening.set(false);
                 failed("Cannot read the gallery from the catalog.", error);
                 return;
             }
@@ -148,6 +155,29 @@ public final class GalleryViewModel {
         }, fx);
     }
 
+    /**
+     * Hears the first page of a dataset being opened on the catalog thread, before the FX thread gets it: the
+     * view starts reading the first screen's thumbnails from the disk cache there, so that most of them are in
+     * memory when the tiles ask for them.
+     */
+    public void setOnFirstPageRead(java.util.function.BiConsumer<Path, List<GalleryItem>> listener) {
+        firstPageRead = listener;
+    }
+
+    private volatile java.util.function.BiConsumer<Path, List<GalleryItem>> firstPageRead;
+
+    private void firstPageRead(Path datasetRoot, List<GalleryItem> first) {
+        java.util.function.BiConsumer<Path, List<GalleryItem>> listener = firstPageRead;
+        if (listener == null || first.isEmpty()) {
+            return;
+        }
+        try {
+            listener.accept(datasetRoot, first);
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot prefetch the first thumbnails", e); // only a head start: the tiles ask anyway
+        }
+    }
+
     private record Loaded(long total, long count, List<String> splits, List<String> kinds,
                           List<GalleryItem> first) {
     }
@@ -155,6 +185,7 @@ public final class GalleryViewModel {
     /** Forgets the dataset (while another is indexed). */
     public void clear() {
         restart();
+        opening.set(false);
         root.set(null);
         total.set(0);
         count.set(0);
@@ -200,6 +231,7 @@ public final class GalleryViewModel {
     }
 
     private void selected(long n) {
+        opening.set(false);
         count.set(n);
         countText.set(describeCount(n, total.get()));
         selectedIndex = -1;
@@ -416,6 +448,18 @@ public final class GalleryViewModel {
 
     public String getCountText() {
         return countText.get();
+    }
+
+    public ReadOnlyBooleanProperty openingProperty() {
+        return opening.getReadOnlyProperty();
+    }
+
+    /**
+     * True while a dataset's gallery is being opened: {@link #load} was called and its selection is not known
+     * yet (the count is 0 until then). The view prepares its rows meanwhile.
+     */
+    public boolean isOpening() {
+        return opening.get();
     }
 
     /** Bumped whenever the selection is replaced: the view rebuilds its rows. */

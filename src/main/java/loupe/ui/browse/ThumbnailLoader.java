@@ -1,5 +1,10 @@
 package loupe.ui.browse;
 
+import java.awt.image.BufferedImage;
+import java.awt.image.ComponentSampleModel;
+import java.awt.image.DataBufferByte;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -12,6 +17,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javafx.scene.image.Image;
+import javafx.scene.image.PixelFormat;
+import javafx.scene.image.WritableImage;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +81,7 @@ public final class ThumbnailLoader {
      */
     public CompletableFuture<Image> load(Path file, long size, long mtime, int orientation) {
         int o = orientation >= 2 && orientation <= 8 ? orientation : 1;
-        String key = file + "|" + size + "|" + mtime + (o == 1 ? "" : "|o" + o);
+        String key = key(file, size, mtime, o);
         Image cached = cached(key);
         if (cached != null) {
             return CompletableFuture.completedFuture(cached);
@@ -92,6 +99,37 @@ public final class ThumbnailLoader {
         return future;
     }
 
+    /**
+     * Reads the thumbnail of {@code file} into the memory cache on the pool if the disk cache has it, so that a
+     * tile asking for it soon gets it at once. Only the disk cache: a thumbnail that must be made is left to the
+     * tile's own request (no work is done twice). Any thread.
+     */
+    public void prefetchCached(Path file, long size, long mtime, int orientation) {
+        int o = orientation >= 2 && orientation <= 8 ? orientation : 1;
+        String key = key(file, size, mtime, o);
+        if (cached(key) != null || failed.contains(key)) {
+            return;
+        }
+        try {
+            pool.execute(() -> {
+                if (cached(key) != null) {
+                    return;
+                }
+                Image image = fromDiskCache(file, size, mtime, o);
+                if (image != null) {
+                    fromDisk.incrementAndGet();
+                    remember(key, image);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Closing: nothing to prefetch for.
+        }
+    }
+
+    private static String key(Path file, long size, long mtime, int orientation) {
+        return file + "|" + size + "|" + mtime + (orientation == 1 ? "" : "|o" + orientation);
+    }
+
     private void decode(CompletableFuture<Image> future, String key, Path file, long size, long mtime,
                         int orientation) {
         if (future.isDone()) {
@@ -104,9 +142,16 @@ public final class ThumbnailLoader {
             return;
         }
         try {
-            ThumbnailService.Thumbnail t = service.load(file, size, mtime, orientation);
-            (t.fromCache() ? fromDisk : generated).incrementAndGet();
-            Image image = FxImages.toFx(t.image());
+            Image image = fromDiskCache(file, size, mtime, orientation);
+            if (image != null) {
+                fromDisk.incrementAndGet();
+            } else {
+                // Not cached, or a cached file JavaFX cannot decode: the service reads it with ImageIO or makes
+                // the thumbnail again.
+                ThumbnailService.Thumbnail t = service.load(file, size, mtime, orientation);
+                (t.fromCache() ? fromDisk : generated).incrementAndGet();
+                image = toFx(t.image());
+            }
             remember(key, image);
             future.complete(image);
         } catch (NoSuchFileException e) {
@@ -116,6 +161,88 @@ public final class ThumbnailLoader {
             failed.add(key);
             LOG.debug("No thumbnail for {}: {}", file, e.toString());
             future.completeExceptionally(new Unavailable("cannot read"));
+        }
+    }
+
+    /**
+     * The cached thumbnail decoded by JavaFX's own JPEG decoder, or null when there is none or it cannot be
+     * decoded. A cached thumbnail is always a baseline JPEG the service wrote: JavaFX reads it straight into the
+     * image the tile draws, without ImageIO's reader look-up (which asks every registered reader whether it can
+     * decode the stream) and the copy of a BufferedImage into a JavaFX image. On a cold JVM those two were most
+     * of a cached thumbnail's time (docs/PERFORMANCE.md, Gallery).
+     */
+    private Image fromDiskCache(Path file, long size, long mtime, int orientation) {
+        byte[] jpeg = service.cachedJpeg(file, size, mtime, orientation);
+        if (jpeg == null) {
+            return null;
+        }
+        Image image = decodeJpeg(jpeg);
+        if (image == null) {
+            LOG.debug("JavaFX cannot decode the cached thumbnail of {}; reading it with ImageIO", file);
+        }
+        return image;
+    }
+
+    /** {@code jpeg} decoded by JavaFX, or null when it cannot. Any thread; needs the JavaFX toolkit running. */
+    static Image decodeJpeg(byte[] jpeg) {
+        Image image = new Image(new ByteArrayInputStream(jpeg));
+        return image.isError() || image.getWidth() <= 0 || image.getHeight() <= 0 ? null : image;
+    }
+
+    /**
+     * {@code image} as a JavaFX image. The thumbnails the service makes are packed BGR bytes: they are turned
+     * into RGB rows in one loop and written as such, instead of {@link BufferedImage#getRGB}'s per-pixel colour
+     * model calls (slow until the JIT compiled them, on the first screen of a cold start).
+     */
+    static Image toFx(BufferedImage image) {
+        if (image.getType() != BufferedImage.TYPE_3BYTE_BGR
+                || !(image.getRaster().getDataBuffer() instanceof DataBufferByte buffer)
+                || buffer.getNumBanks() != 1
+                || image.getRaster().getSampleModelTranslateX() != 0
+                || image.getRaster().getSampleModelTranslateY() != 0
+                || !(image.getSampleModel() instanceof ComponentSampleModel model)
+                || model.getScanlineStride() != image.getWidth() * 3
+                || model.getPixelStride() != 3) {
+            return FxImages.toFx(image);
+        }
+        int w = image.getWidth();
+        int h = image.getHeight();
+        byte[] bgr = buffer.getData();
+        byte[] rgb = new byte[w * h * 3];
+        for (int i = 0; i < rgb.length; i += 3) {
+            rgb[i] = bgr[i + 2];
+            rgb[i + 1] = bgr[i + 1];
+            rgb[i + 2] = bgr[i];
+        }
+        WritableImage fx = new WritableImage(w, h);
+        fx.getPixelWriter().setPixels(0, 0, w, h, PixelFormat.getByteRgbInstance(), rgb, 0, w * 3);
+        return fx;
+    }
+
+    /**
+     * Prepares the pool's threads for the first screen of thumbnails: starts them, and on each runs one tiny
+     * decode the way the gallery will (ImageIO's plugin scan and JPEG writer and reader on one, JavaFX's JPEG
+     * decoder and the pixel copy on the other), so the first thumbnails a user waits for do not pay for class
+     * loading and the native libraries. Returns at once; call it at start, before a dataset's gallery fills.
+     */
+    public void warmUp() {
+        try {
+            pool.execute(ThumbnailService::warmUp);
+            pool.execute(ThumbnailLoader::warmUpFx);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Closing already: nothing to prepare for.
+        }
+    }
+
+    private static void warmUpFx() {
+        try {
+            BufferedImage tiny = new BufferedImage(16, 16, BufferedImage.TYPE_3BYTE_BGR);
+            ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+            ThumbnailService.encodeJpeg(tiny, jpeg);
+            decodeJpeg(jpeg.toByteArray());
+            toFx(tiny);
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.debug("Thumbnail warm-up failed", e); // only a warm-up: real thumbnails report their own failures
         }
     }
 

@@ -3,7 +3,6 @@ package loupe.ui.browse;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 
-import javafx.application.Platform;
 import javafx.geometry.Pos;
 import javafx.geometry.VPos;
 import javafx.scene.canvas.Canvas;
@@ -149,7 +148,9 @@ final class ThumbnailTile extends VBox {
             return;
         }
         request = future;
-        future.whenComplete((img, error) -> Platform.runLater(() -> {
+        // Delivered in batches: the thumbnails that finish while the FX thread lays out the first rows are all
+        // painted in the next frame, one event for all of them.
+        future.whenComplete((img, error) -> FxBatch.FX.post(() -> {
             // The tile moved to another image if its request changed (the item object itself may be a fresh copy
             // of the same image from a page read again, so it is not compared).
             if (request != future) {

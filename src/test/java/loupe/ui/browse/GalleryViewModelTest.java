@@ -1,6 +1,7 @@
 package loupe.ui.browse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -78,6 +79,33 @@ class GalleryViewModelTest {
         while (!catalogQueue.isEmpty()) {
             catalogQueue.poll().run();
         }
+    }
+
+    @Test
+    void isOpeningUntilTheSelectionIsKnownAndHandsTheFirstPageToItsListenerOnTheCatalogThread() {
+        List<String> heard = new ArrayList<>();
+        model.setOnFirstPageRead((r, items) -> heard.add(r + " " + items.size() + " " + items.get(0).path()
+                + " count then " + model.getCount()));
+        assertFalse(model.isOpening());
+
+        model.load(root, List.of());
+        assertTrue(model.isOpening());
+        assertTrue(heard.isEmpty(), "nothing read before the catalog thread runs");
+        runCatalog();
+
+        assertFalse(model.isOpening());
+        assertEquals(2500, model.getCount());
+        assertEquals(List.of(root + " " + GalleryViewModel.PAGE_SIZE + " images/train/00000.jpg count then 0"), heard,
+                "heard once, on the catalog thread, before the model took the page");
+
+        model.setFilter(ImageFilter.ALL.withName("0001"));
+        runCatalog();
+        assertEquals(1, heard.size(), "only a dataset's first page, not a refiltered one");
+        assertFalse(model.isOpening());
+
+        model.load(root, List.of());
+        model.clear();
+        assertFalse(model.isOpening(), "closing the dataset ends the opening");
     }
 
     @Test
