@@ -66,7 +66,8 @@ public final class Converter {
         }
         IndexOptions indexOptions = new IndexOptions(options.threads(), options.fromFormat());
         long start = System.nanoTime();
-        IndexResult indexed = new Indexer(indexOptions).index(catalog, src, progress);
+        // A conversion reads no per-image label summary: the indexer skips deriving it (the next open does).
+        IndexResult indexed = new Indexer(indexOptions).forConversion().index(catalog, src, progress);
         long indexedAt = System.nanoTime();
         LOG.debug("indexed in {} ms, phases {}", (indexedAt - start) / 1_000_000, indexed.phaseMillis());
         ConversionReport report = new ConversionReport(indexed.format(), to.id());

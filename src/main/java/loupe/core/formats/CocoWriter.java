@@ -71,8 +71,7 @@ final class CocoWriter implements DatasetWriter {
         List<ClassLabel> classes = source.classes();
         Map<Integer, Integer> ids = categoryIds(classes, report);
         Map<String, SplitFile> files = new LinkedHashMap<>();
-        NumberTexts numbers = new NumberTexts();
-        try {
+        try (Formatter numbers = new Formatter()) {
             long total = source.imageCount();
             long[] done = {0};
             source.forEachImage((image, annotations) -> {
@@ -135,11 +134,16 @@ final class CocoWriter implements DatasetWriter {
         private int nextImageId = 1;
         private long nextAnnotationId = 1;
         private boolean finished;
-        private final NumberTexts numbers;
+        private final Formatter formatter;
+        /** Annotations prepared but not yet handed to the formatter (see {@link Formatter}). */
+        private List<Prepared> batch = new ArrayList<>();
+        private int batchPoints;
+        /** Batches being formatted, oldest first; their bytes go to the part file in this order. */
+        private final java.util.ArrayDeque<java.util.concurrent.Future<byte[]>> inFlight = new java.util.ArrayDeque<>();
 
         SplitFile(WriteTarget target, String split, List<ClassLabel> classes, Map<Integer, Integer> ids,
-                  String from, NumberTexts numbers) throws IOException {
-            this.numbers = numbers;
+                  String from, Formatter formatter) throws IOException {
+            this.formatter = formatter;
             String safe = split == null ? null : UNSAFE.matcher(split).replaceAll("_");
             if (safe != null && !safe.equals(split)) {
                 target.report().note("split '" + split + "' is written as '" + safe
@@ -220,6 +224,10 @@ final class CocoWriter implements DatasetWriter {
             }
         }
 
+        /**
+         * Decides everything about one annotation that the report hears of, in the order it always heard it,
+         * and queues the rest (its bytes) for the formatter.
+         */
         private void annotation(Annotation a, int imageId, int categoryId, BoundingBox box, ConversionReport report)
                 throws IOException {
             long id = nextAnnotationId++;
@@ -244,6 +252,7 @@ final class CocoWriter implements DatasetWriter {
             }
             String areaText = attributes.remove("area");
             List<Polygon> polygons = new ArrayList<>(a.polygons().size());
+            int points = 0;
             for (Polygon polygon : a.polygons()) {
                 if (polygon.size() < 3) {
                     report.loss("degenerate polygon", "dropped from the segmentation: COCO polygons need at least"
@@ -252,85 +261,30 @@ final class CocoWriter implements DatasetWriter {
                     report.loss("non-finite coordinates", "polygon dropped from the segmentation (the box is kept)");
                 } else {
                     polygons.add(polygon);
+                    points += polygon.size();
                 }
             }
-
-            annotations.startObject();
-            annotations.fieldName("id");
-            annotations.number(id);
-            annotations.fieldName("image_id");
-            annotations.number(imageId);
-            annotations.fieldName("category_id");
-            annotations.number(categoryId);
-            annotations.fieldName("bbox");
-            annotations.startArray();
-            number(box.x());
-            number(box.y());
-            number(box.width());
-            number(box.height());
-            annotations.endArray();
             if (rle != null && !polygons.isEmpty()) {
                 report.loss("polygon beside an RLE mask", "dropped: a COCO segmentation is a mask or polygons");
             }
-            annotations.fieldName("area");
-            if (rle != null && areaText == null) {
-                annotations.number(rle.area());
-            } else {
-                area(areaText, polygons, box, report);
-            }
-            annotations.fieldName("iscrowd");
-            annotations.number(a.crowd() ? 1 : 0);
-            // NOTE: an empty list rather than no key: CVAT and datumaro write [] for box-only objects, and
-            // tools that index ann["segmentation"] directly (older Detectron2, pycocotools' showAnns) need the key.
-            if (rle != null) {
-                rle(rle, CocoRle.compressedText(rleText), CocoRle.UNCOMPRESSED.equals(segmentation));
-            } else {
-                annotations.fieldName("segmentation");
-                annotations.startArray();
-                for (Polygon polygon : polygons) {
-                    annotations.startArray();
-                    for (double v : polygon.points()) {
-                        number(v);
-                    }
-                    annotations.endArray();
+            // The area: an RLE mask's when the source gave none, else the source's when it is a number (written
+            // as is), else computed by the formatter from the polygons or the box.
+            String area = null;
+            if (areaText != null) {
+                String trimmed = areaText.trim();
+                if (JSON_NUMBER.matcher(trimmed).matches() && Double.isFinite(Double.parseDouble(trimmed))) {
+                    area = trimmed;
+                } else {
+                    report.loss("attribute 'area'", "not a number; the area was computed instead");
                 }
-                annotations.endArray();
             }
-            if (!attributes.isEmpty()) {
-                annotations.fieldName("attributes");
-                annotations.startObject();
-                for (Map.Entry<String, String> e : attributes.entrySet()) {
-                    annotations.fieldName(e.getKey());
-                    scalar(annotations, e.getValue());
-                }
-                annotations.endObject();
+            batch.add(new Prepared(id, imageId, categoryId, box, a.crowd(), polygons, rle,
+                    rle == null ? null : CocoRle.compressedText(rleText), CocoRle.UNCOMPRESSED.equals(segmentation),
+                    area, rle != null && areaText == null, attributes));
+            batchPoints += points + 8;
+            if (batchPoints >= BATCH_POINTS) {
+                send();
             }
-            annotations.endObject();
-        }
-
-        /**
-         * An RLE segmentation: {@code counts} as the source wrote them (the compressed text byte for byte, or
-         * the list of run lengths), then {@code size}, the order pycocotools and the COCO files use.
-         */
-        private void rle(CocoRle rle, String compressed, boolean uncompressed) throws IOException {
-            annotations.fieldName("segmentation");
-            annotations.startObject();
-            annotations.fieldName("counts");
-            if (uncompressed) {
-                annotations.startArray();
-                for (long c : rle.counts()) {
-                    annotations.number(c);
-                }
-                annotations.endArray();
-            } else {
-                annotations.string(compressed);
-            }
-            annotations.fieldName("size");
-            annotations.startArray();
-            annotations.number(rle.height());
-            annotations.number(rle.width());
-            annotations.endArray();
-            annotations.endObject();
         }
 
         private static CocoRle readRle(String text, ConversionReport report) {
@@ -342,36 +296,27 @@ final class CocoWriter implements DatasetWriter {
             }
         }
 
-        /** The source's area when it is a number (written as it was), else the polygons' area, else w * h. */
-        private void area(String text, List<Polygon> polygons, BoundingBox box, ConversionReport report)
-                throws IOException {
-            if (text != null) {
-                String trimmed = text.trim();
-                if (JSON_NUMBER.matcher(trimmed).matches() && Double.isFinite(Double.parseDouble(trimmed))) {
-                    annotations.numberText(trimmed);
-                    return;
-                }
-                report.loss("attribute 'area'", "not a number; the area was computed instead");
+        /** Hands the prepared annotations to the formatter; writes out batches already formatted. */
+        private void send() throws IOException {
+            if (batch.isEmpty()) {
+                return;
             }
-            double area = 0;
-            for (Polygon polygon : polygons) {
-                area += shoelace(polygon.points());
-            }
-            number(area > 0 && Double.isFinite(area) ? area : Math.abs(box.area()));
-        }
-
-        /** Writes a double compactly: integral values without ".0", others in the shortest exact form. */
-        private void number(double v) throws IOException {
-            if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-                annotations.number((long) v);
-            } else if (!annotations.shortDecimal(v)) {
-                // Written as is: the text writeNumber(double) writes (Double.toString).
-                annotations.doubleText(numbers.text(v));
+            List<Prepared> prepared = batch;
+            batch = new ArrayList<>();
+            batchPoints = 0;
+            inFlight.add(formatter.format(prepared));
+            while (inFlight.size() > Formatter.IN_FLIGHT) {
+                annotations.elements(formatter.await(inFlight.poll()));
             }
         }
 
         /** Closes the images, appends the part file's annotations and the end of the object. */
+        /** Closes the images, appends the part file's annotations and the end of the object. */
         void finish() throws IOException {
+            send();
+            while (!inFlight.isEmpty()) {
+                annotations.elements(formatter.await(inFlight.poll()));
+            }
             annotations.endArray();
             annotations.close();
             document.writeEndArray();
@@ -398,6 +343,181 @@ final class CocoWriter implements DatasetWriter {
             } finally {
                 Files.deleteIfExists(part);
             }
+        }
+    }
+
+    /** Coordinates (and other numbers) per batch of annotations handed to the formatter: ~100-300 KB of JSON. */
+    private static final int BATCH_POINTS = 8192;
+
+    /**
+     * One annotation as it will be written: everything the report hears of is decided (see
+     * {@link SplitFile#annotation}); what is left is formatting, which {@link #emit} does on a formatter thread.
+     *
+     * @param area    the source's area as JSON number text, or null
+     * @param rleArea write the RLE mask's area (the source gave none)
+     */
+    private record Prepared(long id, int imageId, int categoryId, BoundingBox box, boolean crowd,
+                            List<Polygon> polygons, CocoRle rle, String rleCompressed, boolean rleUncompressed,
+                            String area, boolean rleArea, Map<String, String> attributes) {
+    }
+
+    /**
+     * Formats batches of annotations into JSON bytes on background threads, while the caller's thread reads the
+     * next images and decides what the report hears: formatting the numbers of COCO from YOLO (fractions times
+     * the image size, 15-17 digits each) was most of the writing time, and one thread did it while the other
+     * core waited. Batches are written to the file in the order they were handed over, so the bytes are those
+     * one thread writes. Each thread has its own {@link NumberTexts}.
+     */
+    static final class Formatter implements AutoCloseable {
+
+        /** Batches formatted or being formatted ahead of the one written: bounds memory to a few MB. */
+        static final int IN_FLIGHT = 4;
+
+        private final java.util.concurrent.ExecutorService threads;
+        private final ThreadLocal<NumberTexts> numbers = ThreadLocal.withInitial(NumberTexts::new);
+
+        Formatter() {
+            int count = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+            java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+            threads = java.util.concurrent.Executors.newFixedThreadPool(count, r -> {
+                Thread t = new Thread(r, "loupe-coco-format-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        java.util.concurrent.Future<byte[]> format(List<Prepared> batch) {
+            return threads.submit(() -> {
+                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(BATCH_POINTS * 20);
+                JsonBytes json = JsonBytes.elements(bytes);
+                NumberTexts texts = numbers.get();
+                for (Prepared p : batch) {
+                    emit(json, p, texts);
+                }
+                json.flush();
+                return bytes.toByteArray();
+            });
+        }
+
+        /** The bytes of a batch, waiting for them; a formatting failure is rethrown as it was thrown. */
+        byte[] await(java.util.concurrent.Future<byte[]> batch) throws IOException {
+            try {
+                return batch.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while writing COCO annotations");
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof IOException io) {
+                    throw io;
+                }
+                if (cause instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (cause instanceof Error error) {
+                    throw error;
+                }
+                throw new IOException(cause);
+            }
+        }
+
+        @Override
+        public void close() {
+            threads.shutdownNow();   // only memory is written: nothing to wait for
+        }
+    }
+
+    /** Writes one annotation object (see the class comment for its fields). */
+    private static void emit(JsonBytes json, Prepared p, NumberTexts texts) throws IOException {
+        json.startObject();
+        json.fieldName("id");
+        json.number(p.id());
+        json.fieldName("image_id");
+        json.number(p.imageId());
+        json.fieldName("category_id");
+        json.number(p.categoryId());
+        json.fieldName("bbox");
+        json.startArray();
+        BoundingBox box = p.box();
+        number(json, box.x(), texts);
+        number(json, box.y(), texts);
+        number(json, box.width(), texts);
+        number(json, box.height(), texts);
+        json.endArray();
+        json.fieldName("area");
+        if (p.rleArea()) {
+            json.number(p.rle().area());
+        } else if (p.area() != null) {
+            json.numberText(p.area());
+        } else {
+            double area = 0;
+            for (Polygon polygon : p.polygons()) {
+                area += shoelace(polygon.points());
+            }
+            number(json, area > 0 && Double.isFinite(area) ? area : Math.abs(box.area()), texts);
+        }
+        json.fieldName("iscrowd");
+        json.number(p.crowd() ? 1 : 0);
+        // NOTE: an empty list rather than no key: CVAT and datumaro write [] for box-only objects, and
+        // tools that index ann["segmentation"] directly (older Detectron2, pycocotools' showAnns) need the key.
+        if (p.rle() != null) {
+            rle(json, p.rle(), p.rleCompressed(), p.rleUncompressed());
+        } else {
+            json.fieldName("segmentation");
+            json.startArray();
+            for (Polygon polygon : p.polygons()) {
+                json.startArray();
+                for (double v : polygon.points()) {
+                    number(json, v, texts);
+                }
+                json.endArray();
+            }
+            json.endArray();
+        }
+        if (!p.attributes().isEmpty()) {
+            json.fieldName("attributes");
+            json.startObject();
+            for (Map.Entry<String, String> e : p.attributes().entrySet()) {
+                json.fieldName(e.getKey());
+                scalar(json, e.getValue());
+            }
+            json.endObject();
+        }
+        json.endObject();
+    }
+
+    /**
+     * An RLE segmentation: {@code counts} as the source wrote them (the compressed text byte for byte, or
+     * the list of run lengths), then {@code size}, the order pycocotools and the COCO files use.
+     */
+    private static void rle(JsonBytes json, CocoRle rle, String compressed, boolean uncompressed) throws IOException {
+        json.fieldName("segmentation");
+        json.startObject();
+        json.fieldName("counts");
+        if (uncompressed) {
+            json.startArray();
+            for (long c : rle.counts()) {
+                json.number(c);
+            }
+            json.endArray();
+        } else {
+            json.string(compressed);
+        }
+        json.fieldName("size");
+        json.startArray();
+        json.number(rle.height());
+        json.number(rle.width());
+        json.endArray();
+        json.endObject();
+    }
+
+    /** Writes a double compactly: integral values without ".0", others in the shortest exact form. */
+    private static void number(JsonBytes json, double v, NumberTexts texts) throws IOException {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            json.number((long) v);
+        } else if (!json.shortDecimal(v)) {
+            // Written as is: the text writeNumber(double) writes (Double.toString).
+            json.doubleText(texts.text(v));
         }
     }
 

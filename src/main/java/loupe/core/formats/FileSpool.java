@@ -58,11 +58,48 @@ final class FileSpool implements AutoCloseable {
         }
     }
 
+    /** The text of a file, made on the thread that writes it (see {@link #write(String, Text)}). */
+    @FunctionalInterface
+    interface Text {
+        /** Appends the file's bytes to an empty buffer. Must not depend on state the caller changes later. */
+        void appendTo(AsciiBuffer buffer);
+    }
+
+    /** Per writing thread, the buffer {@link Text}s are made in (reused from file to file). */
+    private final ThreadLocal<AsciiBuffer> buffers = ThreadLocal.withInitial(AsciiBuffer::new);
+
     /** Queues {@code bytes[0, length)} as the content of {@code relative} (a copy is kept; the buffer can be reused). */
     void write(String relative, byte[] bytes, int length) throws IOException {
+        byte[] content = Arrays.copyOf(bytes, length);
+        queue(relative, file -> {
+            try (FileOutputStream out = new FileOutputStream(file.toFile())) {
+                out.write(content);
+            }
+        });
+    }
+
+    /**
+     * Queues a file whose bytes the writing thread makes: formatting numbers then overlaps reading the next
+     * images on the caller's thread as well as the file creation.
+     */
+    void write(String relative, Text text) throws IOException {
+        queue(relative, file -> {
+            AsciiBuffer buffer = buffers.get();
+            buffer.setLength(0);
+            text.appendTo(buffer);
+            try (FileOutputStream out = new FileOutputStream(file.toFile())) {
+                out.write(buffer.bytes(), 0, buffer.length());
+            }
+        });
+    }
+
+    private interface FileWrite {
+        void write(Path file) throws IOException;
+    }
+
+    private void queue(String relative, FileWrite write) throws IOException {
         throwFailure();
         Path file = target.file(relative);
-        byte[] content = Arrays.copyOf(bytes, length);
         try {
             pending.acquire();
         } catch (InterruptedException e) {
@@ -72,10 +109,12 @@ final class FileSpool implements AutoCloseable {
         int thread = Math.floorMod(file.hashCode(), threads.length);
         List<Runnable> files = batches.get(thread);
         files.add(() -> {
-            try (FileOutputStream out = new FileOutputStream(file.toFile())) {
-                out.write(content);
+            try {
+                write.write(file);
             } catch (IOException e) {
                 failure.compareAndSet(null, e);
+            } catch (RuntimeException e) {
+                failure.compareAndSet(null, new IOException("cannot write " + relative + ": " + e, e));
             } finally {
                 pending.release();
             }

@@ -47,6 +47,37 @@ final class JsonBytes implements Closeable {
         this.out = out;
     }
 
+    /**
+     * A writer for elements of an array written elsewhere: every value written at the top level is preceded
+     * by a comma, so that {@link #elements(byte[])} of another writer can append the bytes after values it
+     * wrote itself.
+     */
+    static JsonBytes elements(OutputStream out) {
+        JsonBytes json = new JsonBytes(out);
+        json.push();
+        json.started[json.depth] = true;
+        return json;
+    }
+
+    /**
+     * Appends array elements written by an {@link #elements(OutputStream)} writer into the array open here:
+     * with the leading comma when a value precedes them in it, without otherwise.
+     */
+    void elements(byte[] fragment) throws IOException {
+        if (fragment.length == 0) {
+            return;
+        }
+        if (fragment[0] != ',') {
+            throw new IllegalArgumentException("not the output of an elements writer");
+        }
+        if (started[depth]) {
+            raw(fragment, 0, fragment.length);
+        } else {
+            started[depth] = true;
+            raw(fragment, 1, fragment.length - 1);
+        }
+    }
+
     void startObject() throws IOException {
         beforeValue();
         put((byte) '{');
@@ -264,14 +295,18 @@ final class JsonBytes implements Closeable {
     }
 
     private void raw(byte[] bytes) throws IOException {
-        if (bytes.length > buffer.length) {
+        raw(bytes, 0, bytes.length);
+    }
+
+    private void raw(byte[] bytes, int offset, int length) throws IOException {
+        if (length > buffer.length) {
             flushBuffer();
-            out.write(bytes);
+            out.write(bytes, offset, length);
             return;
         }
-        ensure(bytes.length);
-        System.arraycopy(bytes, 0, buffer, position, bytes.length);
-        position += bytes.length;
+        ensure(length);
+        System.arraycopy(bytes, offset, buffer, position, length);
+        position += length;
     }
 
     private void put(byte b) throws IOException {

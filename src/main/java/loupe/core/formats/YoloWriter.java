@@ -78,8 +78,9 @@ final class YoloWriter implements DatasetWriter {
         boolean[] unsplit = {false};
         long total = source.imageCount();
         long[] done = {0};
-        AsciiBuffer text = new AsciiBuffer();
-        // Label files are written from background threads: creating 100,000 files is mostly system time.
+        LabelLines text = new LabelLines();
+        // Label files are formatted and written on background threads: creating 100,000 files is mostly system
+        // time, and formatting their numbers was most of this thread's work.
         try (FileSpool files = new FileSpool(target)) {
             source.forEachImage((image, annotations) -> {
                 target.progress().checkCancelled();
@@ -93,7 +94,7 @@ final class YoloWriter implements DatasetWriter {
                 String folder = split == null ? "" : split + "/";
                 String name = WriteTarget.imageName(image);
                 target.placeImage(image, "images/" + folder + name);
-                text.setLength(0);
+                text.clear();
                 for (Annotation a : annotations) {
                     report.annotationIn(a.classId());
                     Integer id = ids.get(a.classId());
@@ -109,27 +110,26 @@ final class YoloWriter implements DatasetWriter {
                         report.loss("image size unknown", "box skipped: YOLO coordinates are fractions of the size");
                         continue;
                     }
-                    int lineStart = text.length();
                     if (obb) {
-                        text.append(id);
+                        text.start(id);
                         if (!pointsLine(text, obbCorners(a, report), image.width(), image.height(), report)) {
-                            text.setLength(lineStart);
+                            text.cancel();
                             report.loss("box outside the image", "skipped: nothing of it lies inside the image");
                             continue;
                         }
-                        text.append('\n');
+                        text.end();
                         lossesOtherThanShape(a, report);
                         report.annotationOut(a.classId());
                         continue;
                     }
                     if (segment) {
-                        text.append(id);
+                        text.start(id);
                         if (!polygonLine(text, a, image.width(), image.height(), report)) {
-                            text.setLength(lineStart);
+                            text.cancel();
                             report.loss("polygon outside the image", "skipped: nothing of it lies inside the image");
                             continue;
                         }
-                        text.append('\n');
+                        text.end();
                         lossesOtherThanShape(a, report);
                         report.annotationOut(a.classId());
                         continue;
@@ -143,20 +143,87 @@ final class YoloWriter implements DatasetWriter {
                         report.loss("box outside the image", "skipped: nothing of it lies inside the image");
                         continue;
                     }
-                    text.append(id).append(' ');
-                    text.appendDecimal((b.x() + b.width() / 2) / image.width(), 9).append(' ');
-                    text.appendDecimal((b.y() + b.height() / 2) / image.height(), 9).append(' ');
-                    text.appendDecimal(b.width() / image.width(), 9).append(' ');
-                    text.appendDecimal(b.height() / image.height(), 9).append('\n');
+                    text.start(id);
+                    text.add((b.x() + b.width() / 2) / image.width());
+                    text.add((b.y() + b.height() / 2) / image.height());
+                    text.add(b.width() / image.width());
+                    text.add(b.height() / image.height());
+                    text.end();
                     report.annotationOut(a.classId());
                 }
-                files.write("labels/" + folder + DatasetPaths.stripExtension(name) + ".txt", text.bytes(),
-                        text.length());
+                files.write("labels/" + folder + DatasetPaths.stripExtension(name) + ".txt", text.copy());
                 report.imageOut();
                 target.progress().update("writing", ++done[0], total);
             });
         }
         writeDataYaml(target, classes, ids, splits, unsplit[0]);
+    }
+
+    /**
+     * The lines of one label file as numbers: each line a class id and its values (normalised, clipped),
+     * written as {@code id v1 v2 ...} with at most 9 decimals ({@link AsciiBuffer#appendDecimal}). The caller's
+     * thread decides every line (and what the report hears); the spool's thread formats them ({@link #copy}).
+     */
+    static final class LabelLines {
+        private int[] ids = new int[16];
+        /** Per line, the end of its values in {@link #values}. */
+        private int[] ends = new int[16];
+        private int lines;
+        private double[] values = new double[256];
+        private int size;
+        /** The start of the open line's values; -1 when no line is open. */
+        private int open = -1;
+
+        void clear() {
+            lines = 0;
+            size = 0;
+            open = -1;
+        }
+
+        void start(int id) {
+            if (lines == ids.length) {
+                ids = java.util.Arrays.copyOf(ids, lines * 2);
+                ends = java.util.Arrays.copyOf(ends, lines * 2);
+            }
+            ids[lines] = id;
+            open = size;
+        }
+
+        void add(double value) {
+            if (size == values.length) {
+                values = java.util.Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = value;
+        }
+
+        void end() {
+            ends[lines++] = size;
+            open = -1;
+        }
+
+        /** Drops the open line (it turned out not to be written). */
+        void cancel() {
+            size = open;
+            open = -1;
+        }
+
+        /** The lines so far, as a file text independent of this (reused) builder. */
+        FileSpool.Text copy() {
+            int[] lineIds = java.util.Arrays.copyOf(ids, lines);
+            int[] lineEnds = java.util.Arrays.copyOf(ends, lines);
+            double[] numbers = java.util.Arrays.copyOf(values, size);
+            clear();
+            return buffer -> {
+                int at = 0;
+                for (int i = 0; i < lineIds.length; i++) {
+                    buffer.append(lineIds[i]);
+                    for (; at < lineEnds[i]; at++) {
+                        buffer.append(' ').appendDecimal(numbers[at], 9);
+                    }
+                    buffer.append('\n');
+                }
+            };
+        }
     }
 
     /** "attribute 'id'" and the like: one String per key rather than one per annotation (a bounded cache). */
@@ -183,7 +250,7 @@ final class YoloWriter implements DatasetWriter {
      * Appends the largest polygon's points, normalised and clipped to [0, 1]. False when it has fewer than
      * three points or lies wholly outside the image.
      */
-    private static boolean polygonLine(AsciiBuffer line, Annotation a, int width, int height,
+    private static boolean polygonLine(LabelLines line, Annotation a, int width, int height,
                                        ConversionReport report) {
         double[] best = null;
         double bestArea = -1;
@@ -235,7 +302,7 @@ final class YoloWriter implements DatasetWriter {
     }
 
     /** Appends points normalised and clipped to [0, 1]; false when they lie wholly outside the image. */
-    private static boolean pointsLine(AsciiBuffer line, double[] best, int width, int height,
+    private static boolean pointsLine(LabelLines line, double[] best, int width, int height,
                                       ConversionReport report) {
         boolean clipped = false;
         boolean inside = false;
@@ -246,9 +313,8 @@ final class YoloWriter implements DatasetWriter {
             double cy = Math.min(1, Math.max(0, y));
             clipped |= cx != x || cy != y;
             inside |= cx == x && cy == y;
-            line.append(' ');
-            line.appendDecimal(cx, 9).append(' ');
-            line.appendDecimal(cy, 9);
+            line.add(cx);
+            line.add(cy);
         }
         if (clipped) {
             report.loss("polygon outside the image", "points clipped to the image (YOLO coordinates lie in [0, 1])");

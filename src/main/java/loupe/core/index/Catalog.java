@@ -202,17 +202,32 @@ public final class Catalog implements AutoCloseable {
         }
         setMeta("schema_version", String.valueOf(SCHEMA_VERSION));
         if (isIndexed()) {
-            boolean stale;
-            try (Statement st = connection.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM images)"
-                         + " <> (SELECT count(*) FROM image_labels)")) {
-                stale = rs.next() && rs.getBoolean(1);
-            }
-            if (stale) {
-                // A catalog indexed before image_labels existed: derive it once rather than drop the index.
-                try (Statement st = connection.createStatement()) {
-                    st.execute(IMAGE_LABELS_SQL);
-                }
+            deriveImageLabelsIfStale(connection);
+        }
+    }
+
+    /**
+     * Derives {@code image_labels} when its row count differs from {@code images}: a catalog indexed before the
+     * table existed, or by a conversion ({@code commit} without image labels; see {@link Indexer#forConversion}).
+     */
+    void deriveImageLabelsIfStale() throws CatalogException {
+        try {
+            deriveImageLabelsIfStale(connection);
+        } catch (SQLException e) {
+            throw new CatalogException("cannot derive the per-image labels in the catalog", e);
+        }
+    }
+
+    private static void deriveImageLabelsIfStale(DuckDBConnection connection) throws SQLException {
+        boolean stale;
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM images)"
+                     + " <> (SELECT count(*) FROM image_labels)")) {
+            stale = rs.next() && rs.getBoolean(1);
+        }
+        if (stale) {
+            try (Statement st = connection.createStatement()) {
+                st.execute(IMAGE_LABELS_SQL);
             }
         }
     }
@@ -382,6 +397,15 @@ public final class Catalog implements AutoCloseable {
      * problems) are rebuilt, including the dataset-wide checks.
      */
     void commit(Map<String, String> meta, long maxPixels) throws CatalogException {
+        commit(meta, maxPixels, true);
+    }
+
+    /**
+     * {@link #commit(Map, long)}; without {@code imageLabels}, {@code image_labels} is emptied rather than derived
+     * (a conversion does not read it): its row count then differs from {@code images}, so the next
+     * {@link #open}, or the indexer's next run on this catalog that is not for a conversion, derives it.
+     */
+    void commit(Map<String, String> meta, long maxPixels, boolean imageLabels) throws CatalogException {
         String[] steps = {
             "DELETE FROM decl_images WHERE unit NOT IN (SELECT key FROM stage_kept_units)",
             "DELETE FROM classes_raw WHERE unit NOT IN (SELECT key FROM stage_kept_units)",
@@ -410,7 +434,7 @@ public final class Catalog implements AutoCloseable {
                     + " FROM d LEFT JOIN files f ON f.path = d.path"
                     + " LEFT JOIN header_cache h ON h.path = d.path ORDER BY d.path",
             "CREATE OR REPLACE TABLE classes AS SELECT id, min(name) AS name FROM classes_raw GROUP BY id ORDER BY id",
-            IMAGE_LABELS_SQL,
+            imageLabels ? IMAGE_LABELS_SQL : "DELETE FROM image_labels",
             // Content checks ran on the files as they were: a later --hashes run finds them again.
             "DELETE FROM audit_problems",
             problemsSql(maxPixels),

@@ -1,7 +1,9 @@
 package loupe.core.formats;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -59,6 +61,48 @@ class FileSpoolTest {
         FileSpool spool = new FileSpool(target());
         spool.write("labels/a.txt", new byte[] {'0'}, 1);
         assertThrows(IOException.class, spool::close);
+    }
+
+    @Test
+    void textsAreFormattedOnTheWritingThreadsIntoEachFilesOwnBytes() throws IOException {
+        YoloWriter.LabelLines lines = new YoloWriter.LabelLines();
+        try (FileSpool spool = new FileSpool(target())) {
+            for (int i = 0; i < 3 * FileSpool.MAX_PENDING; i++) {
+                // The builder is reused at once: each file's text must hold its own numbers.
+                lines.start(i % 80);
+                lines.add(i / 1000.0);
+                lines.add(0.5);
+                lines.end();
+                lines.start(7);
+                lines.add(1.0 / 3);
+                lines.cancel();   // dropped: never written
+                if (i % 2 == 0) {
+                    lines.start(1);
+                    lines.add(0.25);
+                    lines.add(1);
+                    lines.add(0);
+                    lines.end();
+                }
+                spool.write("labels/f" + i + ".txt", lines.copy());
+            }
+            spool.write("labels/empty.txt", lines.copy());
+        }
+        for (int i = 0; i < 3 * FileSpool.MAX_PENDING; i++) {
+            String expected = (i % 80) + " " + new java.math.BigDecimal(Double.toString(i / 1000.0))
+                    .stripTrailingZeros().toPlainString() + " 0.5\n" + (i % 2 == 0 ? "1 0.25 1 0\n" : "");
+            assertEquals(expected, Files.readString(out.resolve("labels/f" + i + ".txt")), "file " + i);
+        }
+        assertEquals(0, Files.size(out.resolve("labels/empty.txt")), "no lines: an empty file");
+    }
+
+    @Test
+    void aTextThatFailsIsThrownByClose() throws IOException {
+        FileSpool spool = new FileSpool(target());
+        spool.write("labels/a.txt", buffer -> {
+            throw new IllegalStateException("broken");
+        });
+        IOException e = assertThrows(IOException.class, spool::close);
+        assertTrue(e.getMessage().contains("labels/a.txt"), e.getMessage());
     }
 
     @Test
