@@ -86,6 +86,36 @@ class StorageProbeTest {
     }
 
     @Test
+    void sequentialRunsReadLargeFilesNoEarlierPhaseRead() throws Exception {
+        // Small images and a few large ones: the random reads used to read the large files first, so the
+        // sequential runs found them in the page cache and measured memory.
+        Path ds = Files.createDirectories(parent.resolve("mixed"));
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 40; i++) {
+            byte[] small = new byte[20_000];
+            random.nextBytes(small);
+            Files.write(ds.resolve(String.format("small_%02d.jpg", i)), small);
+        }
+        for (int i = 0; i < 4; i++) {
+            byte[] large = new byte[(1 << 20) + 4096];
+            random.nextBytes(large);
+            Files.write(ds.resolve("large_" + i + ".jpg"), large);
+        }
+
+        ProbeResult result = new StorageProbe(ds, FAST.withWriteBytes(0)).run(Progress.NONE);
+
+        List<ProbeResult.Run> sequential = result.phase("sequential reads").runs();
+        assertFalse(sequential.isEmpty());
+        for (ProbeResult.Run run : sequential) {
+            assertTrue(run.count() > 0, "run at " + run.threads() + " threads read nothing");
+            assertEquals(0, run.reread(), "run at " + run.threads() + " threads re-read files");
+        }
+        for (ProbeResult.Run run : result.phase("random reads").runs()) {
+            assertTrue(run.bytes() < (long) run.count() * (1 << 20), "random reads read a large file");
+        }
+    }
+
+    @Test
     void writeTestLeavesNothingBehindAndNothingInTheDataset() throws Exception {
         Path ds = dataset();
         Map<String, String> before = ProbeFixture.snapshot(ds);
