@@ -214,6 +214,7 @@ public final class ScaledJpegDecoder {
     private int adobeTransform;
     private boolean icc;
     private int n;
+    private int minReduction;
 
     private ScaledJpegDecoder() {
     }
@@ -225,12 +226,21 @@ public final class ScaledJpegDecoder {
      * comment), so that the caller decodes it another way.
      */
     public static BufferedImage decode(byte[] data, int length, int box) {
-        return PER_THREAD.get().run(data, length, box, 0);
+        return decode(data, length, box, 1);
+    }
+
+    /**
+     * As {@link #decode(byte[], int, int)}, but null also when the reduction it would pick is less than
+     * {@code minReduction} (found from the frame header, before any decoding), for callers that have a faster way
+     * for images that need little reduction.
+     */
+    public static BufferedImage decode(byte[] data, int length, int box, int minReduction) {
+        return PER_THREAD.get().run(data, length, box, 0, minReduction);
     }
 
     /** As {@link #decode}, at 1/{@code reduction} (1, 2, 4 or 8). */
     static BufferedImage decodeReduced(byte[] data, int length, int reduction) {
-        return PER_THREAD.get().run(data, length, 0, reduction);
+        return PER_THREAD.get().run(data, length, 0, reduction, 1);
     }
 
     /**
@@ -250,7 +260,8 @@ public final class ScaledJpegDecoder {
         return 1;
     }
 
-    private BufferedImage run(byte[] data, int length, int box, int fixedReduction) {
+    private BufferedImage run(byte[] data, int length, int box, int fixedReduction, int minReduction) {
+        this.minReduction = minReduction;
         try {
             return decodeFile(data, length, box, fixedReduction);
         } catch (Fallback e) {
@@ -428,6 +439,9 @@ public final class ScaledJpegDecoder {
         }
         componentCount = count;
         int r = fixedReduction > 0 ? fixedReduction : reduction(width, height, box);
+        if (r < minReduction) {
+            throw FALLBACK;
+        }
         n = 8 / r;
         if ((long) ((width + r - 1) / r) * ((height + r - 1) / r) > MAX_PIXELS) {
             throw FALLBACK;

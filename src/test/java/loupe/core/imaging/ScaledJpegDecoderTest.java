@@ -138,14 +138,18 @@ class ScaledJpegDecoderTest {
 
     @Test
     void makesTheSameThumbnailAsImageIoWithinTheTolerance() throws IOException {
+        // Big enough (over 128 KB, 8 times the thumbnail) for ThumbnailService to use this decoder at 1/8.
         Path file = dir.resolve("photo.jpg");
-        byte[] jpeg = encode(picture(640, 480, false), 0.85f, "4:2:0", 0, false);
+        byte[] jpeg = encode(picture(2400, 1800, false), 0.85f, "4:2:0", 0, false);
+        assertTrue(jpeg.length > 128 * 1024);
+        assertEquals(8, ScaledJpegDecoder.reduction(2400, 1800, 256));
+        assertNull(ScaledJpegDecoder.decode(jpeg, jpeg.length, 1024, 8), "1/8 would be too small for 1024 px");
         Files.write(file, jpeg);
         BufferedImage thumbnail = new ThumbnailService(dir.resolve("cache"), 256).generate(file);
         assertEquals(256, thumbnail.getWidth());
         assertEquals(192, thumbnail.getHeight());
         BufferedImage full = asBgr(ImageIO.read(new ByteArrayInputStream(jpeg)));
-        // The thumbnail is 2.5:1; compare it with the full decode averaged over the same (uneven) cells.
+        // The thumbnail is 9.4:1; compare it with the full decode averaged over the same (uneven) cells.
         double db = psnrAgainstCells(thumbnail, full);
         assertTrue(db > SUBSAMPLED_REDUCED_DB, "thumbnail vs ImageIO: " + db + " dB");
     }

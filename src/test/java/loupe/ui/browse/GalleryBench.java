@@ -76,6 +76,11 @@ public final class GalleryBench {
         }
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         AtomicInteger next = new AtomicInteger();
+        // CPU time of the whole process (workers, GC, JIT) per thumbnail: less at the mercy of a loaded machine than
+        // the wall-clock rate.
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         List<Future<?>> jobs = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
@@ -94,6 +99,8 @@ public final class GalleryBench {
         double seconds = (System.nanoTime() - t0) / 1e9;
         pool.shutdown();
         result("thumbnails_per_s_" + threads + "_threads", files.size() / seconds, "images/s");
+        System.out.printf(Locale.ROOT, "RESULT thumbnails_process_cpu_per_image %.3f ms%n",
+                (os.getProcessCpuTime() - cpu0) / 1e6 / files.size());
     }
 
     /**
