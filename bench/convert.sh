@@ -9,7 +9,8 @@
 # prints the median of each step and the ratios. Outputs are deleted only at the end: on ext4 without a
 # journal, creating files in the minutes after deleting many costs far more system time (the allocator
 # skips recently freed inodes, kernel recently_deleted()), which would penalise whichever side runs after
-# a deletion.
+# a deletion. For the same reason, start a run some minutes after the previous one ended (it deletes its
+# outputs at exit): the first Loupe conversion of a run started at once had 17 s of system time instead of 5.
 # Usage: [ROUNDS=3] bench/convert.sh [DATA_DIR]   (default /tmp/loupe-bench/data)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
