@@ -215,13 +215,18 @@ public final class TileLayer implements AutoCloseable {
         Request request = new Request(tile);
         pending.put(key, request);
         tile.thenApplyAsync(FxImages::toFx, executor).whenComplete((image, error) -> {
-            pending.remove(key, request);
+            // Cached (or marked failed) before it stops being pending: an update on the FX thread in between
+            // would otherwise find the tile in neither and request it again.
             if (error == null) {
                 fxCache.put(key, image);
+            } else if (!(unwrap(error) instanceof CancellationException)) {
+                failed.add(key);
+            }
+            pending.remove(key, request);
+            if (error == null) {
                 arrived.incrementAndGet();
                 onTileArrived.run();
             } else if (!(unwrap(error) instanceof CancellationException)) {
-                failed.add(key);
                 LOG.warn("cannot read tile {} of {}", key, source.path(), unwrap(error));
             }
         });
