@@ -11,6 +11,7 @@ import javax.management.JMException;
 import javax.management.ObjectName;
 
 import loupe.core.index.CatalogLocation;
+import loupe.core.task.WorkloadHint;
 
 /**
  * Asks HotSpot to compile this command-line run's methods with its quick compiler (C1) only, the effect of
@@ -28,10 +29,23 @@ import loupe.core.index.CatalogLocation;
  * server takes ~100 ms to start, so this runs on a daemon thread while the command starts; the methods compiled
  * before it lands are few. Where the MBean or the directive is unavailable (another JVM, a runtime without
  * {@code jdk.management}), nothing happens. {@code -Dloupe.jit=tiered} turns it off.
+ *
+ * <p>Big datasets get C2 back: once the indexer has listed the files ({@link WorkloadHint}), a dataset of more
+ * than {@value #BIG_FILES} files or {@value #BIG_ANNOTATION_MB} MB of annotation files has the directive
+ * removed, so the methods compiled from then on (header reads, parsing, the catalog) are optimised as usual.
+ * Measured: C1 only made the 1M-image index 7 % slower (13.3-14.5 s against 12.4-12.5 s) and the 395 MB COCO
+ * index 5 % slower, while the 20k-image index ran in 1.9 s instead of 2.4-2.5 s.
  */
 final class QuickJit {
 
     private static final String DIRECTIVES = "[{ match: \"*.*\", c2: { Exclude: true } }]\n";
+    static final long BIG_FILES = 200_000;
+    static final long BIG_ANNOTATION_MB = 128;
+
+    /** Guards the directive's state: added by the start thread, removed when the workload turns out big. */
+    private static final Object LOCK = new Object();
+    private static boolean added;
+    private static boolean big;
 
     private QuickJit() {
     }
@@ -41,7 +55,22 @@ final class QuickJit {
         if ("tiered".equals(System.getProperty("loupe.jit"))) {
             return;
         }
-        Thread thread = new Thread(() -> addDirective(), "loupe-quick-jit");
+        WorkloadHint.listen((files, annotationBytes) -> {
+            if (files > BIG_FILES || annotationBytes > BIG_ANNOTATION_MB << 20) {
+                useOptimisingCompiler();
+            }
+        });
+        Thread thread = new Thread(() -> {
+            // Outside the lock: starting the MBean server takes ~100 ms, which the indexer must not wait for.
+            boolean ok = addDirective() != null;
+            synchronized (LOCK) {
+                added = ok;
+                if (big && added) {
+                    added = false;
+                    removeDirective();  // the workload turned out big while the directive was on its way
+                }
+            }
+        }, "loupe-quick-jit");
         thread.setDaemon(true);
         thread.setPriority(Thread.MIN_PRIORITY);
         thread.start();
@@ -57,6 +86,29 @@ final class QuickJit {
             return String.valueOf(reply).strip();
         } catch (IOException | JMException | RuntimeException | LinkageError e) {
             return null; // only a speed-up: the run is the same without it
+        }
+    }
+
+    /** Removes the directive (or keeps it from being added): methods compiled from now on may use C2. */
+    static void useOptimisingCompiler() {
+        synchronized (LOCK) {
+            big = true;
+            if (added) {
+                added = false;
+                removeDirective();
+            }
+        }
+    }
+
+    /** Removes the top directive; returns HotSpot's reply, or null when it could not. */
+    static String removeDirective() {
+        try {
+            Object reply = ManagementFactory.getPlatformMBeanServer().invoke(
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerDirectivesRemove",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            return String.valueOf(reply).strip();
+        } catch (JMException | RuntimeException | LinkageError e) {
+            return null;
         }
     }
 

@@ -44,6 +44,7 @@ import loupe.core.model.Polygon;
 import loupe.core.model.Problem;
 import loupe.core.model.ProblemKind;
 import loupe.core.task.Progress;
+import loupe.core.task.WorkloadHint;
 
 /**
  * Indexes a dataset folder into its {@link Catalog}, in parallel and incrementally.
@@ -133,6 +134,7 @@ public final class Indexer {
                 }
                 run.stat();
                 progress.checkCancelled();
+                run.reportWorkload();
                 filesFingerprint = run.filesFingerprint();
                 // Readers and probes are functions of the files: when no file was added, removed or changed
                 // since a complete index (in the format asked for, if one was), that index stands and nothing
@@ -372,6 +374,25 @@ public final class Indexer {
                     progress.update("scanning", d, n);
                 }
             });
+        }
+
+        /**
+         * Reports the dataset's size to {@link WorkloadHint} (when someone listens): the file count, and the bytes
+         * of files that are not images, counted only up to 200,000 files (beyond, the count alone says "big").
+         */
+        void reportWorkload() {
+            if (!WorkloadHint.wanted()) {
+                return;
+            }
+            long annotationBytes = 0;
+            if (listing.size() <= 200_000) {
+                for (int i = 0; i < listing.size(); i++) {
+                    if (sizes[i] > 0 && !DatasetPaths.isImage(listing.get(i))) {
+                        annotationBytes += sizes[i];
+                    }
+                }
+            }
+            WorkloadHint.report(listing.size(), annotationBytes);
         }
 
         /** Stages every file's size and mtime (from one thread: no appender contention). */
