@@ -273,16 +273,7 @@ public final class Exporter {
             }
             Throwable failed = failure.get();
             if (completed && failed != null) {
-                if (failed instanceof IOException io) {
-                    throw io;
-                }
-                if (failed instanceof RuntimeException runtime) {
-                    throw runtime;
-                }
-                if (failed instanceof Error error) {
-                    throw error;
-                }
-                throw new IOException(failed);
+                throw loupe.core.task.Failures.rethrow(failed);
             }
         }
 

@@ -407,17 +407,7 @@ final class CocoWriter implements DatasetWriter {
                 Thread.currentThread().interrupt();
                 throw new java.io.InterruptedIOException("interrupted while writing COCO annotations");
             } catch (java.util.concurrent.ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof IOException io) {
-                    throw io;
-                }
-                if (cause instanceof RuntimeException r) {
-                    throw r;
-                }
-                if (cause instanceof Error error) {
-                    throw error;
-                }
-                throw new IOException(cause);
+                throw loupe.core.task.Failures.rethrow(e.getCause());
             }
         }
 

@@ -43,6 +43,7 @@ import loupe.core.model.ImageRef;
 import loupe.core.model.Polygon;
 import loupe.core.model.Problem;
 import loupe.core.model.ProblemKind;
+import loupe.core.task.Failures;
 import loupe.core.task.Progress;
 import loupe.core.task.WorkloadHint;
 
@@ -262,17 +263,7 @@ public final class Indexer {
             Thread.currentThread().interrupt();
             throw new CancellationException("interrupted");
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IOException(cause);
+            throw Failures.rethrow(e.getCause());
         }
     }
 
