@@ -62,7 +62,8 @@ final class QuickJit {
         });
         Thread thread = new Thread(() -> {
             // Outside the lock: starting the MBean server takes ~100 ms, which the indexer must not wait for.
-            boolean ok = addDirective() != null;
+            String reply = addDirective();
+            boolean ok = reply != null && reply.startsWith("1 compiler directives added");
             synchronized (LOCK) {
                 added = ok;
                 if (big && added) {
