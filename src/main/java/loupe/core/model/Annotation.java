@@ -4,7 +4,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -29,10 +28,6 @@ public record Annotation(String imagePath, int classId, BoundingBox box, List<Po
     }
 
     private static Map<String, String> sortedCopy(Map<String, String> attributes) {
-        if (attributes instanceof SortedMap<String, String> sorted && attributes.getClass() == UNMODIFIABLE_SORTED
-                && sorted.comparator() == null) {
-            return attributes;  // already ours
-        }
         TreeMap<String, String> copy = new TreeMap<>();
         for (Map.Entry<String, String> e : attributes.entrySet()) {
             copy.put(Objects.requireNonNull(e.getKey(), "attribute key"),
@@ -40,9 +35,6 @@ public record Annotation(String imagePath, int classId, BoundingBox box, List<Po
         }
         return Collections.unmodifiableSortedMap(copy);
     }
-
-    private static final Class<?> UNMODIFIABLE_SORTED =
-            Collections.unmodifiableSortedMap(new TreeMap<String, String>()).getClass();
 
     public static Annotation box(String imagePath, int classId, BoundingBox box) {
         return new Annotation(imagePath, classId, box, List.of(), false, Map.of());
