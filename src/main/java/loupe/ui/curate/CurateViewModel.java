@@ -417,12 +417,12 @@ public final class CurateViewModel {
 
     private void show(Preview result) {
         preview.set(result);
-        busy.set(false);
         error.set("");
         status.set(String.format(Locale.ROOT, "%,d images, %,d annotations after the recipe (of %,d and %,d)",
                 result.imagesAfter(), result.annotationsAfter(),
                 result.steps().isEmpty() ? 0 : result.steps().get(0).images(),
                 result.steps().isEmpty() ? 0 : result.steps().get(0).annotations()));
+        busy.set(false);  // last: "not busy" means everything of this preview is shown
     }
 
     // ------------------------------------------------------------------------------------------ the recipe

@@ -104,6 +104,12 @@ class CurateViewTest {
         assertEquals(48, afterBars(robot, "distribution-all").get("car").longValue());
         assertEquals(0, afterBars(robot, "distribution-val").get("tree").longValue());
         Label status = robot.lookup("#curateStatus").queryAs(Label.class);
+        // The status line is set in its own step after the charts: wait for it rather than read it at once.
+        try {
+            WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> status.getText().contains("78 annotations"));
+        } catch (java.util.concurrent.TimeoutException e) {
+            // reported by the assertion below with the text it shows
+        }
         assertTrue(status.getText().contains("78 annotations"), status.getText());
     }
 
