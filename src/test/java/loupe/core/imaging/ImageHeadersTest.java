@@ -254,7 +254,7 @@ class ImageHeadersTest {
     void ignoresNonExifApp1Segment() throws IOException {
         Path file = write("jpg", 40, 30);
         byte[] xmp = "http://ns.adobe.com/xap/1.0/\0<x:xmpmeta/>".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        Files.write(file, withApp1(Files.readAllBytes(file), xmp));
+        Files.write(file, loupe.testing.ExifJpegs.withApp1(Files.readAllBytes(file), xmp));
         ImageHeader header = ImageHeaders.read(file);
         assertEquals(0, header.orientation());
         assertEquals(40, header.width());
@@ -277,20 +277,6 @@ class ImageHeadersTest {
     }
 
     static byte[] withExifApp1(byte[] jpeg, byte[] exif) {
-        return withApp1(jpeg, exif);
-    }
-
-    private static byte[] withApp1(byte[] jpeg, byte[] body) {
-        byte[] out = new byte[jpeg.length + 4 + body.length];
-        out[0] = (byte) 0xFF;
-        out[1] = (byte) 0xD8;
-        out[2] = (byte) 0xFF;
-        out[3] = (byte) 0xE1;
-        int length = body.length + 2;
-        out[4] = (byte) (length >> 8);
-        out[5] = (byte) length;
-        System.arraycopy(body, 0, out, 6, body.length);
-        System.arraycopy(jpeg, 2, out, 6 + body.length, jpeg.length - 2);
-        return out;
+        return loupe.testing.ExifJpegs.withApp1(jpeg, exif);
     }
 }

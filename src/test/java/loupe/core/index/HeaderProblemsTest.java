@@ -47,7 +47,7 @@ class HeaderProblemsTest {
         coco.box(plain, 1, 1, 1, 5, 5).box(rotated, 1, 1, 1, 5, 5).box(huge, 1, 1, 1, 5, 5);
         coco.write();
         Path jpeg = dataset.resolve("images/train/rotated.jpg");
-        Files.write(jpeg, withApp1(Files.readAllBytes(jpeg), exifOrientation(6)));
+        Files.write(jpeg, loupe.testing.ExifJpegs.withOrientation(Files.readAllBytes(jpeg), 6));
         Path png = dataset.resolve("images/val/huge.png");
         TestImages.write(png, 8, 8);
         byte[] bytes = Files.readAllBytes(png);
@@ -111,26 +111,5 @@ class HeaderProblemsTest {
             assertEquals(0, catalog.queryLong("SELECT count(*) FROM problems WHERE kind = 'IMAGE_TOO_LARGE'"));
             assertEquals("300000000", catalog.meta("max_pixels").orElseThrow());
         }
-    }
-
-    static byte[] exifOrientation(int orientation) {
-        ByteBuffer b = ByteBuffer.allocate(6 + 8 + 2 + 12 + 4);
-        b.put(new byte[] {'E', 'x', 'i', 'f', 0, 0, 'M', 'M'}).putShort((short) 42).putInt(8).putShort((short) 1);
-        b.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
-        b.putInt(0);
-        return b.array();
-    }
-
-    static byte[] withApp1(byte[] jpeg, byte[] body) {
-        byte[] out = new byte[jpeg.length + 4 + body.length];
-        out[0] = (byte) 0xFF;
-        out[1] = (byte) 0xD8;
-        out[2] = (byte) 0xFF;
-        out[3] = (byte) 0xE1;
-        out[4] = (byte) ((body.length + 2) >> 8);
-        out[5] = (byte) (body.length + 2);
-        System.arraycopy(body, 0, out, 6, body.length);
-        System.arraycopy(jpeg, 2, out, 6 + body.length, jpeg.length - 2);
-        return out;
     }
 }

@@ -163,7 +163,7 @@ class GalleryQueryTest {
         coco.box(plain, 1, 1, 1, 5, 5).box(rotated, 1, 1, 1, 5, 5);
         Path root = coco.write();
         Path jpeg = root.resolve("images/train/rotated.jpg");
-        java.nio.file.Files.write(jpeg, withExifOrientation(java.nio.file.Files.readAllBytes(jpeg), 6));
+        java.nio.file.Files.write(jpeg, loupe.testing.ExifJpegs.withOrientation(java.nio.file.Files.readAllBytes(jpeg), 6));
         try (Catalog catalog = Catalog.open(dir.resolve("c.duckdb"))) {
             new Indexer(IndexOptions.defaults().withThreads(2)).index(catalog, root, Progress.NONE);
             GalleryQuery query = new GalleryQuery(catalog);
@@ -178,24 +178,5 @@ class GalleryQueryTest {
                 assertEquals(40, page.get(1).width(), "the size stays the stored one");
             }
         }
-    }
-
-    /** {@code jpeg} with an APP1 EXIF segment holding only the orientation tag, right after SOI. */
-    private static byte[] withExifOrientation(byte[] jpeg, int orientation) {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(6 + 8 + 2 + 12 + 4);
-        b.put(new byte[] {'E', 'x', 'i', 'f', 0, 0, 'M', 'M'}).putShort((short) 42).putInt(8).putShort((short) 1);
-        b.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
-        b.putInt(0);
-        byte[] body = b.array();
-        byte[] out = new byte[jpeg.length + 4 + body.length];
-        out[0] = (byte) 0xFF;
-        out[1] = (byte) 0xD8;
-        out[2] = (byte) 0xFF;
-        out[3] = (byte) 0xE1;
-        out[4] = (byte) ((body.length + 2) >> 8);
-        out[5] = (byte) (body.length + 2);
-        System.arraycopy(body, 0, out, 6, body.length);
-        System.arraycopy(jpeg, 2, out, 6 + body.length, jpeg.length - 2);
-        return out;
     }
 }
