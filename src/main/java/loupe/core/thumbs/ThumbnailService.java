@@ -38,6 +38,7 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 import loupe.core.imaging.CorruptImageException;
+import loupe.core.imaging.NativeJpeg;
 import loupe.core.imaging.ScaledJpegDecoder;
 import loupe.core.index.CatalogLocation;
 
@@ -206,7 +207,7 @@ public final class ThumbnailService {
     public BufferedImage generate(Path imageFile) throws IOException {
         BufferedImage reduced = decodeScaledJpeg(imageFile);
         if (reduced != null) {
-            return scale(reduced, sizePx);
+            return scale(reduced, sizePx); // the native decoder's thumbnails are already to size: returned as is
         }
         try (ImageInputStream in = ImageIO.createImageInputStream(imageFile.toFile())) {
             if (in == null) {
@@ -249,20 +250,24 @@ public final class ThumbnailService {
     }
 
     /**
-     * A big baseline JPEG decoded at 1/8 in the DCT domain ({@link ScaledJpegDecoder}), or null for any other file,
-     * or one that cannot be read here: those go through ImageIO, which reports missing and damaged files as it
-     * always has.
+     * A JPEG decoded already reduced, in the DCT domain, or null for any other file, or one that cannot be read
+     * here: those go through ImageIO, which reports missing and damaged files as it always has.
      *
-     * <p>NOTE: only where it measured faster. At 1/8 the decoder does no IDCT at all, and a 4000 x 3000 JPEG took
-     * 11.7 ms against 16.8 ms for the JDK's subsampled read (3000 x 2000: 6.7 against 9.3 ms). For the 480-640 px
-     * JPEGs of issue 5 (1/2 or 1/1) its pure-Java Huffman decoding alone costs about what libjpeg's whole decode
-     * does (1.11 against 1.06 ms of CPU per image), and GalleryBench rate showed no difference end to end, so those
-     * stay with ImageIO; files under {@link #MIN_SCALED_JPEG_BYTES} are not even read for the check.
+     * <p>With the system's libjpeg ({@link NativeJpeg}) every JPEG is decoded at the smallest 1/2, 1/4 or 1/8 still
+     * at least the thumbnail size, and averaged down to it natively as {@link #scale} would. Without
+     * it, the pure-Java {@link ScaledJpegDecoder} takes only big baseline JPEGs, at 1/8.
+     *
+     * <p>NOTE: the Java decoder only where it measured faster. At 1/8 it does no IDCT at all, and a 4000 x 3000
+     * JPEG took 11.7 ms against 16.8 ms for the JDK's subsampled read (3000 x 2000: 6.7 against 9.3 ms). For the
+     * 480-640 px JPEGs of issue 5 (1/2 or 1/1) its pure-Java Huffman decoding alone costs about what libjpeg's
+     * whole decode does (1.11 against 1.06 ms of CPU per image), so without the native decoder those stay with
+     * ImageIO, and files under {@link #MIN_SCALED_JPEG_BYTES} are not even read for the check.
      */
     private BufferedImage decodeScaledJpeg(Path imageFile) {
+        boolean nativeJpeg = NativeJpeg.available();
         try (SeekableByteChannel channel = Files.newByteChannel(imageFile)) {
             long size = channel.size();
-            if (size < MIN_SCALED_JPEG_BYTES || size > MAX_SCALED_JPEG_BYTES) {
+            if ((size < MIN_SCALED_JPEG_BYTES && !nativeJpeg) || size < 3 || size > MAX_SCALED_JPEG_BYTES) {
                 return null;
             }
             byte[] data = new byte[(int) size];
@@ -275,7 +280,13 @@ public final class ThumbnailService {
             }
             buffer.limit(data.length);
             while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
-                // the rest; a file that shrank meanwhile leaves zeros, which the decoder refuses as damaged
+                // the rest; a file that shrank meanwhile leaves zeros, which the decoders refuse as damaged
+            }
+            if (nativeJpeg) {
+                BufferedImage image = NativeJpeg.thumbnail(data, buffer.position(), sizePx, MAX_DECODED_PIXELS);
+                if (image != null || size < MIN_SCALED_JPEG_BYTES) {
+                    return image;
+                }
             }
             return ScaledJpegDecoder.decode(data, buffer.position(), sizePx, 8);
         } catch (IOException e) {
@@ -476,9 +487,10 @@ public final class ThumbnailService {
         Path temp = dir.resolve(".thumb-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
         boolean moved = false;
         try {
+            byte[] jpeg = NativeJpeg.encode(thumbnail, Math.round(JPEG_QUALITY * 100));
             try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE)) {
-                encodeJpeg(thumbnail, out);
+                writeJpeg(thumbnail, jpeg, out);
             } catch (NoSuchFileException e) {
                 // The cache folder was removed since it was made (the user cleared the cache): make it again.
                 knownDirs.remove(dir);
@@ -486,7 +498,7 @@ public final class ThumbnailService {
                 knownDirs.add(dir);
                 try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.WRITE)) {
-                    encodeJpeg(thumbnail, out);
+                    writeJpeg(thumbnail, jpeg, out);
                 }
             }
             try {
@@ -499,6 +511,15 @@ public final class ThumbnailService {
             if (!moved) {
                 Files.deleteIfExists(temp);
             }
+        }
+    }
+
+    /** {@code jpeg} when the native encoder made it, else {@code thumbnail} encoded by ImageIO. */
+    private static void writeJpeg(BufferedImage thumbnail, byte[] jpeg, OutputStream out) throws IOException {
+        if (jpeg != null) {
+            out.write(jpeg);
+        } else {
+            encodeJpeg(thumbnail, out);
         }
     }
 

@@ -1,10 +1,12 @@
 package loupe.core.thumbs;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,10 +15,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+
+import javax.imageio.ImageIO;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import loupe.core.imaging.CorruptImageException;
+import loupe.core.imaging.NativeJpeg;
 import loupe.testing.TestImages;
 
 class ThumbnailServiceTest {
@@ -148,5 +156,63 @@ class ThumbnailServiceTest {
             rows.add(row);
         }
         return rows;
+    }
+
+    /**
+     * The native thumbnail (decode and averaging in C) must be byte for byte what {@link ThumbnailService#scale}
+     * makes of the native decode, so both paths show the same picture; and the whole service, native or not, must
+     * make thumbnails close to ImageIO's full decode averaged down.
+     */
+    @Test
+    void nativeThumbnailsEqualTheJavaScaleOfTheNativeDecode() throws IOException {
+        assumeTrue(NativeJpeg.available(), "native JPEG decoder not available here");
+        int[][] sizes = {{640, 480}, {480, 640}, {481, 333}, {1600, 900}, {300, 200}, {256, 256}, {2000, 7}};
+        for (int[] size : sizes) {
+            Path file = dataset.resolve("p" + size[0] + "x" + size[1] + ".jpg");
+            TestImages.write(file, size[0], size[1]);
+            byte[] jpeg = Files.readAllBytes(file);
+            BufferedImage inC = NativeJpeg.thumbnail(jpeg, jpeg.length, 256, Long.MAX_VALUE);
+            BufferedImage inJava = ThumbnailService.scale(NativeJpeg.decode(jpeg, jpeg.length, 256, Long.MAX_VALUE),
+                    256);
+            String what = size[0] + "x" + size[1];
+            assertEquals(inJava.getWidth() + "x" + inJava.getHeight(), inC.getWidth() + "x" + inC.getHeight(), what);
+            assertArrayEquals(bgr(inJava), bgr(inC), what);
+            assertEquals(inC.getWidth() + "x" + inC.getHeight(), size(new ThumbnailService(cache, 256).generate(file)),
+                    what + ": the service's thumbnail");
+        }
+    }
+
+    @Test
+    void nativelyEncodedThumbnailsReadBackCloseToThePixelsWritten() throws IOException {
+        assumeTrue(NativeJpeg.available(), "native JPEG decoder not available here");
+        Path image = dataset.resolve("photo.jpg");
+        TestImages.write(image, 640, 480);
+        ThumbnailService service = new ThumbnailService(cache, 256);
+        BufferedImage made = service.load(image, Files.size(image), 1L).image();
+        Path cached = service.cacheFile(image, Files.size(image), 1L);
+        BufferedImage read = ImageIO.read(cached.toFile());
+        assertEquals(size(made), size(read));
+        byte[] a = bgr(made);
+        double sum = 0;
+        for (int y = 0; y < read.getHeight(); y++) {
+            for (int x = 0; x < read.getWidth(); x++) {
+                int rgb = read.getRGB(x, y);
+                int i = (y * read.getWidth() + x) * 3;
+                sum += Math.abs((a[i] & 0xff) - (rgb & 0xff)) + Math.abs((a[i + 1] & 0xff) - ((rgb >> 8) & 0xff))
+                        + Math.abs((a[i + 2] & 0xff) - ((rgb >> 16) & 0xff));
+            }
+        }
+        double meanError = sum / a.length;
+        assertTrue(meanError < 3, "mean error per channel " + meanError); // quality 85 on a smooth test picture
+        assertEquals(null, NativeJpeg.encode(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB), 85),
+                "only packed BGR is encoded natively");
+    }
+
+    private static byte[] bgr(BufferedImage image) {
+        return ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+    }
+
+    private static String size(BufferedImage image) {
+        return image.getWidth() + "x" + image.getHeight();
     }
 }
