@@ -15,7 +15,7 @@
 #include <math.h>
 #include <jpeglib.h>
 
-#define LOUPE_JPEG_ABI 2
+#define LOUPE_JPEG_ABI 3
 
 /* What decode0 tells Java in info[0]: why it returned NULL, for the debug log. */
 enum { OK = 0, REFUSED_COLOUR_SPACE = 1, DAMAGED = 2, TOO_BIG = 3, NO_MEMORY = 4, WARNED = 5 };
@@ -41,6 +41,16 @@ static void on_output(j_common_ptr cinfo) {
     (void) cinfo; /* silent: the Java side decides what the user sees */
 }
 
+/* libjpeg's error manager, but errors unwind to our setjmp and messages are counted instead of printed. */
+static struct jpeg_error_mgr *quiet_errors(struct loupe_error *err) {
+    struct jpeg_error_mgr *mgr = jpeg_std_error(&err->pub);
+    mgr->error_exit = on_error;
+    mgr->emit_message = on_message;
+    mgr->output_message = on_output;
+    err->warnings = 0;
+    return mgr;
+}
+
 JNIEXPORT jint JNICALL Java_loupe_core_imaging_NativeJpeg_abi0(JNIEnv *env, jclass cls) {
     (void) env;
     (void) cls;
@@ -60,11 +70,7 @@ static unsigned char *decode_scaled(const unsigned char *input, unsigned long le
     struct jpeg_decompress_struct cinfo;
     struct loupe_error err;
 
-    cinfo.err = jpeg_std_error(&err.pub);
-    err.pub.error_exit = on_error;
-    err.pub.emit_message = on_message;
-    err.pub.output_message = on_output;
-    err.warnings = 0;
+    cinfo.err = quiet_errors(&err);
     if (setjmp(err.jump)) {
         jpeg_destroy_decompress(&cinfo);
         free(pixels);
@@ -214,9 +220,13 @@ static jbyteArray to_java(JNIEnv *env, const unsigned char *bytes, size_t count)
     return result;
 }
 
-/* NativeJpeg.decode0: the scaled decode (see decode_scaled). info = {status, width, height, src width, src height}. */
+/*
+ * NativeJpeg.decode0: the scaled decode (decode_scaled), then, when box > 0, averaged down to fit box x box pixels
+ * (box_average) in the same call, so full-size pixels never reach Java. info = {status, width, height, source
+ * width, source height}, width and height being those of the pixels returned.
+ */
 JNIEXPORT jbyteArray JNICALL Java_loupe_core_imaging_NativeJpeg_decode0(JNIEnv *env, jclass cls, jbyteArray data,
-        jint length, jint min_side, jlong max_pixels, jintArray info) {
+        jint length, jint min_side, jint box, jlong max_pixels, jintArray info) {
     (void) cls;
     jint out_info[5] = {DAMAGED, 0, 0, 0, 0};
     jbyteArray result = NULL;
@@ -225,39 +235,16 @@ JNIEXPORT jbyteArray JNICALL Java_loupe_core_imaging_NativeJpeg_decode0(JNIEnv *
         unsigned char *pixels = decode_scaled(input, (unsigned long) length, min_side, max_pixels, out_info);
         free(input);
         if (pixels != NULL) {
-            (*env)->SetIntArrayRegion(env, info, 0, 5, out_info);
-            result = to_java(env, pixels, (size_t) out_info[1] * out_info[2] * 3);
-            free(pixels);
-            return result;
-        }
-    }
-    (*env)->SetIntArrayRegion(env, info, 0, 5, out_info);
-    return NULL;
-}
-
-/*
- * NativeJpeg.thumbnail0: the scaled decode averaged down to fit box x box pixels (box_average), in one call so the
- * full-size pixels never reach Java. info as for decode0, width and height being the thumbnail's.
- */
-JNIEXPORT jbyteArray JNICALL Java_loupe_core_imaging_NativeJpeg_thumbnail0(JNIEnv *env, jclass cls,
-        jbyteArray data, jint length, jint box, jlong max_pixels, jintArray info) {
-    (void) cls;
-    jint out_info[5] = {DAMAGED, 0, 0, 0, 0};
-    jbyteArray result = NULL;
-    unsigned char *input = copy_input(env, data, length);
-    if (input != NULL) {
-        unsigned char *pixels = decode_scaled(input, (unsigned long) length, box, max_pixels, out_info);
-        free(input);
-        if (pixels != NULL) {
-            int tw, th;
-            unsigned char *thumb = box_average(pixels, out_info[1], out_info[2], box, &tw, &th);
-            if (thumb != NULL) {
+            int tw = out_info[1];
+            int th = out_info[2];
+            unsigned char *out = box > 0 ? box_average(pixels, tw, th, box, &tw, &th) : pixels;
+            if (out != NULL) {
                 out_info[1] = tw;
                 out_info[2] = th;
                 (*env)->SetIntArrayRegion(env, info, 0, 5, out_info);
-                result = to_java(env, thumb, (size_t) tw * th * 3);
-                if (thumb != pixels) {
-                    free(thumb);
+                result = to_java(env, out, (size_t) tw * th * 3);
+                if (out != pixels) {
+                    free(out);
                 }
                 free(pixels);
                 return result;
@@ -289,11 +276,7 @@ JNIEXPORT jbyteArray JNICALL Java_loupe_core_imaging_NativeJpeg_encode0(JNIEnv *
     unsigned long out_size = 0;
     struct jpeg_compress_struct cinfo;
     struct loupe_error err;
-    cinfo.err = jpeg_std_error(&err.pub);
-    err.pub.error_exit = on_error;
-    err.pub.emit_message = on_message;
-    err.pub.output_message = on_output;
-    err.warnings = 0;
+    cinfo.err = quiet_errors(&err);
     if (setjmp(err.jump)) {
         jpeg_destroy_compress(&cinfo);
         free(pixels);

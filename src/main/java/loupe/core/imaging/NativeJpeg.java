@@ -33,7 +33,7 @@ public final class NativeJpeg {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NativeJpeg.class);
 
     /** Must match LOUPE_JPEG_ABI in loupe_jpeg.c: a stale extracted library is never called. */
-    private static final int ABI = 2;
+    private static final int ABI = 3;
     private static final String LIBRARY = "libloupejpeg.so";
 
     private static final boolean AVAILABLE = load();
@@ -61,16 +61,7 @@ public final class NativeJpeg {
      * @param maxPixels the largest decoded image accepted (null above it, before anything is allocated)
      */
     public static BufferedImage decode(byte[] jpeg, int length, int minSide, long maxPixels) {
-        if (!AVAILABLE) {
-            return null;
-        }
-        int[] info = new int[5];
-        byte[] bgr = decode0(jpeg, length, minSide, maxPixels, info);
-        if (bgr == null) {
-            LOG.debug("native decoder declined a {}x{} JPEG (status {})", info[3], info[4], info[0]);
-            return null;
-        }
-        return bgrImage(bgr, info[1], info[2]);
+        return decode(jpeg, length, minSide, 0, maxPixels);
     }
 
     /**
@@ -79,16 +70,23 @@ public final class NativeJpeg {
      * one native call: the decoded pixels never reach the Java heap. Null as for {@link #decode}.
      */
     public static BufferedImage thumbnail(byte[] jpeg, int length, int box, long maxPixels) {
+        return decode(jpeg, length, box, box, maxPixels);
+    }
+
+    private static BufferedImage decode(byte[] jpeg, int length, int minSide, int box, long maxPixels) {
         if (!AVAILABLE) {
             return null;
         }
         int[] info = new int[5];
-        byte[] bgr = thumbnail0(jpeg, length, box, maxPixels, info);
+        byte[] bgr = decode0(jpeg, length, minSide, box, maxPixels, info);
         if (bgr == null) {
             LOG.debug("native decoder declined a {}x{} JPEG (status {})", info[3], info[4], info[0]);
             return null;
         }
-        return bgrImage(bgr, info[1], info[2]);
+        BufferedImage image = new BufferedImage(info[1], info[2], BufferedImage.TYPE_3BYTE_BGR);
+        byte[] target = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+        System.arraycopy(bgr, 0, target, 0, target.length);
+        return image;
     }
 
     /**
@@ -115,20 +113,12 @@ public final class NativeJpeg {
                 == image.getWidth() * image.getHeight() * 3;
     }
 
-    private static BufferedImage bgrImage(byte[] bgr, int width, int height) {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
-        byte[] target = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
-        System.arraycopy(bgr, 0, target, 0, target.length);
-        return image;
-    }
-
     private static native int abi0();
-
-    private static native byte[] thumbnail0(byte[] jpeg, int length, int box, long maxPixels, int[] info);
 
     private static native byte[] encode0(byte[] bgr, int width, int height, int quality);
 
-    private static native byte[] decode0(byte[] jpeg, int length, int minSide, long maxPixels, int[] info);
+    /** The scaled decode, averaged down to fit {@code box} when it is positive; info gets status and sizes. */
+    private static native byte[] decode0(byte[] jpeg, int length, int minSide, int box, long maxPixels, int[] info);
 
     private static boolean load() {
         if (!Boolean.parseBoolean(System.getProperty("loupe.nativeJpeg", "true"))) {
