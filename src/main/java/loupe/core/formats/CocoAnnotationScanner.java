@@ -81,12 +81,16 @@ final class CocoAnnotationScanner {
     private String[] keyStrings = new String[16];
     private int keys;
 
+    /** The end of the bytes being read (the bytes after it are not the chunk's). */
+    private int limit;
+
     /**
      * Reads the object whose '{' is at {@code b[pos]}; returns the index just after its '}', or -1 when the
-     * record is not one this reader takes (see the class comment). The array must hold the byte after the
-     * object (a chunk's bytes end with ']'), so no read runs past it.
+     * record is not one this reader takes (see the class comment). {@code b[pos, end)} must end with a byte
+     * that is not part of a number or white space (a chunk's bytes end with ']'), so no read runs past it.
      */
-    int scan(byte[] b, int pos) {
+    int scan(byte[] b, int pos, int end) {
+        limit = end;
         hasImageId = false;
         hasCategoryId = false;
         hasBbox = false;
@@ -494,9 +498,9 @@ final class CocoAnnotationScanner {
     }
 
     /** A literal ({@code true}, ...) at {@code i}, followed by a delimiter. */
-    private static boolean literal(byte[] b, int i, String word) {
+    private boolean literal(byte[] b, int i, String word) {
         int n = word.length();
-        if (i + n >= b.length) {
+        if (i + n >= limit) {
             return false;
         }
         for (int k = 0; k < n; k++) {
@@ -511,9 +515,9 @@ final class CocoAnnotationScanner {
      * The index of the closing quote of a string whose first character is at {@code i}; -1 when the string
      * has an escape, a byte outside printable ASCII, or is too long.
      */
-    private static int stringEnd(byte[] b, int i) {
-        int limit = Math.min(b.length, i + MAX_TEXT);
-        for (; i < limit; i++) {
+    private int stringEnd(byte[] b, int i) {
+        int stop = Math.min(limit, i + MAX_TEXT);
+        for (; i < stop; i++) {
             byte c = b[i];
             if (c == '"') {
                 return i;

@@ -278,6 +278,7 @@ final class CocoReader implements DatasetReader {
          * The annotations of an outlined file, parsed chunk by chunk on the pool the reader runs on (the
          * indexer's), each chunk into its own buffer; whichever thread completes the next chunk in file order
          * hands the buffers on to the sink, so the sink sees them in file order, from one thread at a time.
+         * A {@link PreparingSink} prepares each annotation on the thread that parsed it; only storing is in line.
          */
         private final class Chunks {
             private final Path file;
@@ -287,6 +288,8 @@ final class CocoReader implements DatasetReader {
             private final ReentrantLock handing = new ReentrantLock();
             private volatile int handed;
             private volatile boolean stopped;
+            /** The file's sink when it prepares annotations on the parsing threads; else null. */
+            private final PreparingSink<Object> preparing = preparing(sink);
 
             Chunks(Path file, List<JsonOutline.Chunk> chunks) {
                 this.file = file;
@@ -333,6 +336,8 @@ final class CocoReader implements DatasetReader {
 
             /** Takes chunks in file order until none is left; stays at most a few chunks ahead of the sink. */
             private void work(FileChannel channel, int workers) {
+                // One buffer per worker, reused: a chunk (half a MB) would be a humongous object for G1 each time.
+                byte[][] buffer = new byte[1][];
                 try {
                     int i;
                     while (!stopped && (i = next.getAndIncrement()) < chunks.size()) {
@@ -340,7 +345,7 @@ final class CocoReader implements DatasetReader {
                             context.progress().checkCancelled();
                             LockSupport.parkNanos(200_000); // bounded memory: wait for the chunk being handed on
                         }
-                        done.set(i, parse(channel, chunks.get(i)));
+                        done.set(i, parse(channel, chunks.get(i), buffer));
                         handOn();
                     }
                 } catch (RuntimeException e) {
@@ -349,13 +354,16 @@ final class CocoReader implements DatasetReader {
                 }
             }
 
-            private ChunkSink parse(FileChannel channel, JsonOutline.Chunk chunk) {
+            private ChunkSink parse(FileChannel channel, JsonOutline.Chunk chunk, byte[][] reused) {
                 int length = Math.toIntExact(chunk.end() - chunk.start());
-                byte[] bytes = new byte[length + 2];
+                byte[] bytes = reused[0];
+                if (bytes == null || bytes.length < length + 2) {
+                    bytes = reused[0] = new byte[Math.max(length + 2, chunkBytes + (chunkBytes >> 3))];
+                }
                 bytes[0] = '[';
                 bytes[length + 1] = ']';
                 ByteBuffer buffer = ByteBuffer.wrap(bytes, 1, length);
-                ChunkSink out = new ChunkSink();
+                ChunkSink out = new ChunkSink(preparing);
                 try {
                     for (long at = chunk.start(); buffer.hasRemaining(); ) {
                         int n = channel.read(buffer, at + buffer.position() - 1);
@@ -369,9 +377,9 @@ final class CocoReader implements DatasetReader {
                 FileParse parse = new FileParse(FileParse.this, out);
                 try {
                     if (fastPath) {
-                        parse.readAnnotationsFast(bytes, chunk.firstIndex());
+                        parse.readAnnotationsFast(bytes, length + 2, chunk.firstIndex());
                     } else {
-                        try (JsonParser p = JSON.createParser(bytes)) {
+                        try (JsonParser p = JSON.createParser(bytes, 0, length + 2)) {
                             p.nextToken(); // the '[' added above
                             parse.readAnnotations(p, chunk.firstIndex());
                         }
@@ -410,8 +418,14 @@ final class CocoReader implements DatasetReader {
 
             private void handOn(ChunkSink chunk) {
                 long start = System.nanoTime();
-                for (Annotation a : chunk.annotations) {
-                    sink.annotation(a);
+                if (preparing != null) {
+                    for (Object prepared : chunk.annotations) {
+                        preparing.store(prepared);
+                    }
+                } else {
+                    for (Object a : chunk.annotations) {
+                        sink.annotation((Annotation) a);
+                    }
                 }
                 sinkNanos += System.nanoTime() - start;
                 for (Problem p : chunk.problems) {
@@ -638,14 +652,14 @@ final class CocoReader implements DatasetReader {
         }
 
         /**
-         * Reads a chunk's annotations, {@code b} being {@code '['}, the chunk's bytes and {@code ']'}: each record
+         * Reads a chunk's annotations, {@code b[0, end)} being {@code '['}, the chunk's bytes and {@code ']'}: each record
          * with {@link CocoAnnotationScanner} when it has the usual shape and refers to a known image and an
          * integer category, else with Jackson (which gives the problems, or the JSON error, with their places).
          * The result is {@link #readAnnotations}'s over the same bytes, record for record.
          */
-        private void readAnnotationsFast(byte[] b, int firstIndex) throws IOException {
+        private void readAnnotationsFast(byte[] b, int end, int firstIndex) throws IOException {
             CocoAnnotationScanner scanner = new CocoAnnotationScanner();
-            int last = b.length - 1; // the ']' after the chunk
+            int last = end - 1; // the ']' after the chunk
             int index = firstIndex;
             int previous = -1;
             int scanned = 0;
@@ -656,19 +670,19 @@ final class CocoReader implements DatasetReader {
             while (true) {
                 int start = i;
                 if (b[start] == ']') {
-                    readRestWithJackson(b, previous, index); // an array closing early: Jackson says where
+                    readRestWithJackson(b, end, previous, index); // an array closing early: Jackson says where
                     break;
                 }
                 checkCancelled();
-                int end = scanner.scan(b, start);
-                if (end >= 0 && emitScanned(scanner)) {
+                int after = scanner.scan(b, start, end);
+                if (after >= 0 && emitScanned(scanner)) {
                     scanned++;
                 } else {
-                    end = readOneWithJackson(b, start, index);
+                    after = readOneWithJackson(b, end, start, index);
                 }
                 index++;
                 previous = start;
-                i = skipSpace(b, end);
+                i = skipSpace(b, after);
                 if (i == last) {
                     break;
                 }
@@ -679,7 +693,7 @@ final class CocoReader implements DatasetReader {
                     }
                 }
                 // Not a comma and another record: malformed between records; Jackson says what and where.
-                readRestWithJackson(b, previous, index);
+                readRestWithJackson(b, end, previous, index);
                 break;
             }
             FAST_RECORDS.add(scanned);
@@ -707,11 +721,10 @@ final class CocoReader implements DatasetReader {
         }
 
         /** Reads the element at {@code b[start]} with Jackson; returns the index just after it. */
-        private int readOneWithJackson(byte[] b, int start, int index) throws IOException {
-
+        private int readOneWithJackson(byte[] b, int end, int start, int index) throws IOException {
             jsonStart = start - 1;
             b[jsonStart] = '['; // a comma or white space (or the '[' itself): the parser sees a fresh array
-            try (JsonParser p = JSON.createParser(b, jsonStart, b.length - jsonStart)) {
+            try (JsonParser p = JSON.createParser(b, jsonStart, end - jsonStart)) {
                 p.nextToken();
                 JsonToken t = p.nextToken();
                 if (t != JsonToken.START_OBJECT) {
@@ -729,10 +742,10 @@ final class CocoReader implements DatasetReader {
          * Reads the rest of the chunk with Jackson, from the element at {@code previous} (already read, so
          * skipped; -1: from the chunk's start), for a chunk malformed between its records.
          */
-        private void readRestWithJackson(byte[] b, int previous, int index) throws IOException {
+        private void readRestWithJackson(byte[] b, int end, int previous, int index) throws IOException {
             jsonStart = previous < 0 ? 0 : previous - 1;
             b[jsonStart] = '[';
-            try (JsonParser p = JSON.createParser(b, jsonStart, b.length - jsonStart)) {
+            try (JsonParser p = JSON.createParser(b, jsonStart, end - jsonStart)) {
                 p.nextToken();
                 if (previous >= 0) {
                     p.nextToken();
@@ -1168,6 +1181,12 @@ final class CocoReader implements DatasetReader {
         return base.isEmpty() ? child : base + "/" + child;
     }
 
+    /** The sink as a {@link PreparingSink} (its prepared values only ever go back to it), or null. */
+    @SuppressWarnings("unchecked")
+    private static PreparingSink<Object> preparing(DatasetSink sink) {
+        return sink instanceof PreparingSink<?> p ? (PreparingSink<Object>) p : null;
+    }
+
     private static BoundingBox bounds(List<Polygon> polygons) {
         double minX = Double.POSITIVE_INFINITY, minY = Double.POSITIVE_INFINITY;
         double maxX = Double.NEGATIVE_INFINITY, maxY = Double.NEGATIVE_INFINITY;
@@ -1181,9 +1200,13 @@ final class CocoReader implements DatasetReader {
         return BoundingBox.fromCorners(minX, minY, maxX, maxY);
     }
 
-    /** What one chunk of annotations gave, held until the chunks before it have been handed on. */
+    /**
+     * What one chunk of annotations gave, held until the chunks before it have been handed on: the annotations,
+     * or when the file's sink is a {@link PreparingSink}, what it prepared of them (on the chunk's thread).
+     */
     private static final class ChunkSink implements DatasetSink {
-        final List<Annotation> annotations = new ArrayList<>();
+        final PreparingSink<Object> preparing;
+        final List<Object> annotations = new ArrayList<>();
         final List<Problem> problems = new ArrayList<>();
         JsonProcessingException broken;
         long brokenAt;
@@ -1199,9 +1222,13 @@ final class CocoReader implements DatasetReader {
             throw new IllegalStateException("a chunk of annotations declares no images");
         }
 
+        ChunkSink(PreparingSink<Object> preparing) {
+            this.preparing = preparing;
+        }
+
         @Override
         public void annotation(Annotation annotation) {
-            annotations.add(annotation);
+            annotations.add(preparing == null ? annotation : preparing.prepare(annotation));
         }
 
         @Override

@@ -153,6 +153,84 @@ class CocoFastPathTest {
         assertEquals(1, fast.stream().filter(s -> s.contains("/annotations/5 annotation has no image_id")).count());
     }
 
+    @Test
+    void preparingSinkStoresWhatItPreparedInFileOrder() throws Exception {
+        Path root = dataset(generated(300, 3, null));
+        List<String> expected = parse(root, true, 3).stream().filter(s -> s.startsWith("annotation ")).toList();
+        List<String> stored = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger prepared = new java.util.concurrent.atomic.AtomicInteger();
+        PreparingSink<String> sink = new PreparingSink<>() {
+            @Override
+            public String prepare(Annotation annotation) {
+                prepared.incrementAndGet();
+                return describe(annotation);
+            }
+
+            @Override
+            public synchronized void store(String annotation) {
+                stored.add(annotation);
+            }
+
+            @Override
+            public void classLabel(loupe.core.model.ClassLabel label) {
+            }
+
+            @Override
+            public void image(ImageRef image) {
+            }
+
+            @Override
+            public void problem(Problem problem) {
+            }
+        };
+        Path absolute = root.toAbsolutePath();
+        FileListing files = DatasetLoader.list(absolute);
+        ReadContext context = new ReadContext() {
+            @Override
+            public Path root() {
+                return absolute;
+            }
+
+            @Override
+            public FileListing files() {
+                return files;
+            }
+
+            @Override
+            public DatasetSink sink() {
+                return sink;
+            }
+
+            @Override
+            public void parseUnits(List<Unit> units, UnitParser parser) throws IOException {
+                for (Unit unit : units) {
+                    parser.parse(unit, sink);
+                }
+            }
+
+            @Override
+            public loupe.core.imaging.ImageHeader header(String relativePath) {
+                return null;
+            }
+
+            @Override
+            public loupe.core.task.Progress progress() {
+                return loupe.core.task.Progress.NONE;
+            }
+        };
+        ForkJoinPool pool = new ForkJoinPool(3);
+        try {
+            pool.submit(() -> {
+                new CocoFormat().reader().read(context);
+                return null;
+            }).get();
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(expected.size(), prepared.get(), "each annotation prepared once");
+        assertSame(expected, stored);
+    }
+
     /** Equal lists; on failure, says where they first differ. */
     private static void assertSame(List<String> expected, List<String> actual) {
         int n = Math.min(expected.size(), actual.size());
