@@ -278,7 +278,6 @@ final class CocoReader implements DatasetReader {
          * The annotations of an outlined file, parsed chunk by chunk on the pool the reader runs on (the
          * indexer's), each chunk into its own buffer; whichever thread completes the next chunk in file order
          * hands the buffers on to the sink, so the sink sees them in file order, from one thread at a time.
-         * A {@link PreparingSink} prepares each annotation on the thread that parsed it; only storing is in line.
          */
         private final class Chunks {
             private final Path file;
@@ -288,8 +287,6 @@ final class CocoReader implements DatasetReader {
             private final ReentrantLock handing = new ReentrantLock();
             private volatile int handed;
             private volatile boolean stopped;
-            /** The file's sink when it prepares annotations on the parsing threads; else null. */
-            private final PreparingSink<Object> preparing = preparing(sink);
 
             Chunks(Path file, List<JsonOutline.Chunk> chunks) {
                 this.file = file;
@@ -363,7 +360,7 @@ final class CocoReader implements DatasetReader {
                 bytes[0] = '[';
                 bytes[length + 1] = ']';
                 ByteBuffer buffer = ByteBuffer.wrap(bytes, 1, length);
-                ChunkSink out = new ChunkSink(preparing);
+                ChunkSink out = new ChunkSink();
                 try {
                     for (long at = chunk.start(); buffer.hasRemaining(); ) {
                         int n = channel.read(buffer, at + buffer.position() - 1);
@@ -418,14 +415,8 @@ final class CocoReader implements DatasetReader {
 
             private void handOn(ChunkSink chunk) {
                 long start = System.nanoTime();
-                if (preparing != null) {
-                    for (Object prepared : chunk.annotations) {
-                        preparing.store(prepared);
-                    }
-                } else {
-                    for (Object a : chunk.annotations) {
-                        sink.annotation((Annotation) a);
-                    }
+                for (Annotation a : chunk.annotations) {
+                    sink.annotation(a);
                 }
                 sinkNanos += System.nanoTime() - start;
                 for (Problem p : chunk.problems) {
@@ -1181,12 +1172,6 @@ final class CocoReader implements DatasetReader {
         return base.isEmpty() ? child : base + "/" + child;
     }
 
-    /** The sink as a {@link PreparingSink} (its prepared values only ever go back to it), or null. */
-    @SuppressWarnings("unchecked")
-    private static PreparingSink<Object> preparing(DatasetSink sink) {
-        return sink instanceof PreparingSink<?> p ? (PreparingSink<Object>) p : null;
-    }
-
     private static BoundingBox bounds(List<Polygon> polygons) {
         double minX = Double.POSITIVE_INFINITY, minY = Double.POSITIVE_INFINITY;
         double maxX = Double.NEGATIVE_INFINITY, maxY = Double.NEGATIVE_INFINITY;
@@ -1200,13 +1185,9 @@ final class CocoReader implements DatasetReader {
         return BoundingBox.fromCorners(minX, minY, maxX, maxY);
     }
 
-    /**
-     * What one chunk of annotations gave, held until the chunks before it have been handed on: the annotations,
-     * or when the file's sink is a {@link PreparingSink}, what it prepared of them (on the chunk's thread).
-     */
+    /** What one chunk of annotations gave, held until the chunks before it have been handed on. */
     private static final class ChunkSink implements DatasetSink {
-        final PreparingSink<Object> preparing;
-        final List<Object> annotations = new ArrayList<>();
+        final List<Annotation> annotations = new ArrayList<>();
         final List<Problem> problems = new ArrayList<>();
         JsonProcessingException broken;
         long brokenAt;
@@ -1222,13 +1203,9 @@ final class CocoReader implements DatasetReader {
             throw new IllegalStateException("a chunk of annotations declares no images");
         }
 
-        ChunkSink(PreparingSink<Object> preparing) {
-            this.preparing = preparing;
-        }
-
         @Override
         public void annotation(Annotation annotation) {
-            annotations.add(preparing == null ? annotation : preparing.prepare(annotation));
+            annotations.add(annotation);
         }
 
         @Override
