@@ -473,8 +473,8 @@ final class CocoAnnotationScanner {
             }
             exponent += sign * e;
         }
-        if (!delimiter(c) || i - numberStart > MAX_NUMBER) {
-            return -1;
+        if (!delimiter(c) || i - numberStart > MAX_NUMBER || (integer && digits > 18)) {
+            return -1; // a 19-digit integer may not fit a long: Jackson reads it as a BigInteger
         }
         numberIsInteger = integer;
         if (integer) {
