@@ -643,9 +643,10 @@ final class CocoReader implements DatasetReader {
         }
 
         /**
-         * Reads a chunk's annotations, {@code b[0, end)} being {@code '['}, the chunk's bytes and {@code ']'}: each record
-         * with {@link CocoAnnotationScanner} when it has the usual shape and refers to a known image and an
-         * integer category, else with Jackson (which gives the problems, or the JSON error, with their places).
+         * Reads a chunk's annotations, {@code b[0, end)} being {@code '['}, the chunk's bytes and {@code ']'}:
+         * each record with {@link CocoAnnotationScanner} when it has the usual shape and refers to a known image
+         * and an integer category, else with Jackson (which gives the problems, or the JSON error, with their
+         * places).
          * The result is {@link #readAnnotations}'s over the same bytes, record for record.
          */
         private void readAnnotationsFast(byte[] b, int end, int firstIndex) throws IOException {

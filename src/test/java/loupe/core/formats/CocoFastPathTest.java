@@ -72,7 +72,8 @@ class CocoFastPathTest {
             long before = CocoReader.FAST_RECORDS.sum();
             List<String> fast = parse(root, true, 4);
             long scanned = CocoReader.FAST_RECORDS.sum() - before;
-            assertTrue(scanned > 60 && scanned < 150, "the fast path read most records, Jackson the others: " + scanned);
+            assertTrue(scanned > 60 && scanned < 150,
+                    "the fast path read most records, Jackson the others: " + scanned);
             assertSame(jackson, fast);
             assertSame(parse(root, false, 1, Long.MAX_VALUE), fast);
             assertFalse(fast.stream().anyMatch(s -> s.contains("more problems in this file")), "all listed");
@@ -149,7 +150,8 @@ class CocoFastPathTest {
         List<String> jackson = parse(root, false, 1);
         List<String> fast = parse(root, true, 1);
         assertSame(jackson, fast);
-        assertEquals(5, fast.stream().filter(s -> s.contains("expected an annotation object")).count(), fast.toString());
+        assertEquals(5, fast.stream().filter(s -> s.contains("expected an annotation object")).count(),
+                fast.toString());
         assertEquals(3, fast.stream().filter(s -> s.startsWith("annotation ")).count(), fast.toString());
         assertEquals(1, fast.stream().filter(s -> s.contains("/annotations/5 annotation has no image_id")).count());
     }
@@ -241,7 +243,8 @@ class CocoFastPathTest {
     private static String file(String annotations) {
         return "{\"images\": [{\"id\": 1, \"file_name\": \"a.jpg\", \"width\": 100, \"height\": 80},"
                 + " {\"id\": 2, \"file_name\": \"b.jpg\", \"width\": 100, \"height\": 80}],\n\"annotations\": "
-                + annotations + ",\n\"categories\": [{\"id\": 1, \"name\": \"cat\"}, {\"id\": 2, \"name\": \"dog\"}]}\n";
+                + annotations + ",\n\"categories\": [{\"id\": 1, \"name\": \"cat\"},"
+                + " {\"id\": 2, \"name\": \"dog\"}]}\n";
     }
 
     /**
@@ -275,7 +278,8 @@ class CocoFastPathTest {
             fields.add("\"id\":" + sp + (i + 1));
             int imageKind = clean ? 39 : random.nextInt(40);
             fields.add("\"image_id\":" + sp + (imageKind == 0 ? "9999" : imageKind == 1 ? "\"s1\""
-                    : imageKind == 2 ? "\"7\"" : imageKind == 3 ? "3.0" : String.valueOf(1 + random.nextInt(imageCount))));
+                    : imageKind == 2 ? "\"7\"" : imageKind == 3 ? "3.0"
+                    : String.valueOf(1 + random.nextInt(imageCount))));
             int categoryKind = clean ? 39 : random.nextInt(40);
             if (categoryKind != 0) {
                 fields.add("\"category_id\":" + sp + (categoryKind == 1 ? "1.5" : categoryKind == 2 ? "\"2\""
@@ -354,7 +358,8 @@ class CocoFastPathTest {
     private static String number(Random random, boolean clean) {
         return switch (random.nextInt(6)) {
             case 0 -> clean ? ODD_NUMBERS.get(random.nextInt(9)) : ODD_NUMBERS.get(random.nextInt(ODD_NUMBERS.size()));
-            case 1 -> String.valueOf(random.nextLong() >> (!clean && random.nextInt(8) == 0 ? 0 : 12 + random.nextInt(52)));
+            case 1 -> String.valueOf(random.nextLong()
+                    >> (!clean && random.nextInt(8) == 0 ? 0 : 12 + random.nextInt(52)));
             case 2 -> String.valueOf(random.nextDouble() * Math.pow(10, random.nextInt(40) - 20));
             case 3 -> {
                 StringBuilder digits = new StringBuilder(random.nextBoolean() ? "-" : "");
