@@ -85,6 +85,15 @@ final class CocoReader implements DatasetReader {
     /** The size of one chunk of annotations parsed by one thread (a few thousand annotations). */
     static volatile int chunkBytes = 512 << 10;
 
+    /**
+     * Whether chunks are read with {@link CocoAnnotationScanner} (falling back to Jackson record by record);
+     * false: with Jackson only. Settable for tests, which compare the two.
+     */
+    static volatile boolean fastPath = true;
+
+    /** How many records the fast path has read (not counting those it left to Jackson); for tests. */
+    static final java.util.concurrent.atomic.LongAdder FAST_RECORDS = new java.util.concurrent.atomic.LongAdder();
+
     @Override
     public void read(ReadContext context) throws IOException {
         List<CocoFile> selected = CocoFormat.select(context.files(), context.root());
@@ -144,6 +153,10 @@ final class CocoReader implements DatasetReader {
         /** Problems found after the (elided) annotations, reported after them, in one pass's order. */
         private boolean holdProblems;
         private final List<Problem> heldProblems = new ArrayList<>();
+        /** Where in a chunk's bytes the Jackson parser that read them began (JSON errors count from there). */
+        private int jsonStart;
+        /** Time spent, for the debug log. */
+        private long outlineNanos, passNanos, chunksNanos, sinkNanos;
 
         FileParse(ReadContext context, CocoFile file, DatasetSink sink) {
             this.context = context;
@@ -177,7 +190,9 @@ final class CocoReader implements DatasetReader {
 
         void run() {
             Path file = context.root().resolve(path);
+            long start = System.nanoTime();
             JsonOutline outline = outline(file);
+            outlineNanos = System.nanoTime() - start;
             boolean failed = outline != null ? runOutlined(file, outline) : pass(file, false);
             if (annotationsDeferred) {
                 if (imagesRead || images.size() > 0) {
@@ -199,6 +214,11 @@ final class CocoReader implements DatasetReader {
                 sink.problem(Problem.of(ProblemKind.MALFORMED_ANNOTATION, path, "",
                         unlistedProblems + " more problems in this file are not listed (only the first "
                                 + MAX_LISTED_PROBLEMS + " are)"));
+            }
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{}: {} ms (outline {} ms, pass {} ms, chunks {} ms, of which in the sink {} ms)", path,
+                        (System.nanoTime() - start) / 1_000_000, outlineNanos / 1_000_000, passNanos / 1_000_000,
+                        chunksNanos / 1_000_000, sinkNanos / 1_000_000);
             }
         }
 
@@ -226,7 +246,9 @@ final class CocoReader implements DatasetReader {
         private boolean runOutlined(Path file, JsonOutline outline) {
             JsonOutline.Field annotations = outline.field("annotations");
             elided = annotations;
+            long start = System.nanoTime();
             boolean failed = pass(() -> JsonOutline.openWithoutValue(file, annotations), false);
+            passNanos = System.nanoTime() - start;
             annotationsDeferred = false; // placed below, wherever the array lies
             holdProblems = false;
             if (failed && failedAt <= annotations.start()) {
@@ -243,7 +265,9 @@ final class CocoReader implements DatasetReader {
                 return failed;
             }
             Chunks chunks = new Chunks(file, outline.chunks());
+            start = System.nanoTime();
             chunks.run();
+            chunksNanos = System.nanoTime() - start;
             if (!chunks.stopped) {
                 heldProblems.forEach(this::report); // one pass would have stopped before them otherwise
             }
@@ -309,6 +333,8 @@ final class CocoReader implements DatasetReader {
 
             /** Takes chunks in file order until none is left; stays at most a few chunks ahead of the sink. */
             private void work(FileChannel channel, int workers) {
+                // One buffer per worker, reused: a chunk (half a MB) would be a humongous object for G1 each time.
+                byte[][] buffer = new byte[1][];
                 try {
                     int i;
                     while (!stopped && (i = next.getAndIncrement()) < chunks.size()) {
@@ -316,7 +342,7 @@ final class CocoReader implements DatasetReader {
                             context.progress().checkCancelled();
                             LockSupport.parkNanos(200_000); // bounded memory: wait for the chunk being handed on
                         }
-                        done.set(i, parse(channel, chunks.get(i)));
+                        done.set(i, parse(channel, chunks.get(i), buffer));
                         handOn();
                     }
                 } catch (RuntimeException e) {
@@ -325,9 +351,12 @@ final class CocoReader implements DatasetReader {
                 }
             }
 
-            private ChunkSink parse(FileChannel channel, JsonOutline.Chunk chunk) {
+            private ChunkSink parse(FileChannel channel, JsonOutline.Chunk chunk, byte[][] reused) {
                 int length = Math.toIntExact(chunk.end() - chunk.start());
-                byte[] bytes = new byte[length + 2];
+                byte[] bytes = reused[0];
+                if (bytes == null || bytes.length < length + 2) {
+                    bytes = reused[0] = new byte[Math.max(length + 2, chunkBytes + (chunkBytes >> 3))];
+                }
                 bytes[0] = '[';
                 bytes[length + 1] = ']';
                 ByteBuffer buffer = ByteBuffer.wrap(bytes, 1, length);
@@ -343,12 +372,20 @@ final class CocoReader implements DatasetReader {
                     throw new UncheckedIOException(e);
                 }
                 FileParse parse = new FileParse(FileParse.this, out);
-                try (JsonParser p = JSON.createParser(bytes)) {
-                    p.nextToken(); // the '[' added above
-                    parse.readAnnotations(p, chunk.firstIndex());
+                try {
+                    if (fastPath) {
+                        parse.readAnnotationsFast(bytes, length + 2, chunk.firstIndex());
+                    } else {
+                        try (JsonParser p = JSON.createParser(bytes, 0, length + 2)) {
+                            p.nextToken(); // the '[' added above
+                            parse.readAnnotations(p, chunk.firstIndex());
+                        }
+                    }
                 } catch (JsonProcessingException e) {
                     out.broken = e;
-                    out.brokenAt = chunk.start() - 1 + (e.getLocation() == null ? 1 : e.getLocation().getByteOffset());
+                    // bytes[0] is the byte before the chunk; Jackson counts from where its parser began.
+                    out.brokenAt = chunk.start() - 1 + parse.jsonStart
+                            + (e.getLocation() == null ? 1 : e.getLocation().getByteOffset());
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -377,9 +414,11 @@ final class CocoReader implements DatasetReader {
             }
 
             private void handOn(ChunkSink chunk) {
+                long start = System.nanoTime();
                 for (Annotation a : chunk.annotations) {
                     sink.annotation(a);
                 }
+                sinkNanos += System.nanoTime() - start;
                 for (Problem p : chunk.problems) {
                     report(p);
                 }
@@ -601,6 +640,119 @@ final class CocoReader implements DatasetReader {
                 }
                 index++;
             }
+        }
+
+        /**
+         * Reads a chunk's annotations, {@code b[0, end)} being {@code '['}, the chunk's bytes and {@code ']'}:
+         * each record with {@link CocoAnnotationScanner} when it has the usual shape and refers to a known image
+         * and an integer category, else with Jackson (which gives the problems, or the JSON error, with their
+         * places).
+         * The result is {@link #readAnnotations}'s over the same bytes, record for record.
+         */
+        private void readAnnotationsFast(byte[] b, int end, int firstIndex) throws IOException {
+            CocoAnnotationScanner scanner = new CocoAnnotationScanner();
+            int last = end - 1; // the ']' after the chunk
+            int index = firstIndex;
+            int previous = -1;
+            int scanned = 0;
+            int i = skipSpace(b, 1);
+            if (i == last) {
+                return;
+            }
+            while (true) {
+                int start = i;
+                if (b[start] == ']') {
+                    readRestWithJackson(b, end, previous, index); // an array closing early: Jackson says where
+                    break;
+                }
+                checkCancelled();
+                int after = scanner.scan(b, start, end);
+                if (after >= 0 && emitScanned(scanner)) {
+                    scanned++;
+                } else {
+                    after = readOneWithJackson(b, end, start, index);
+                }
+                index++;
+                previous = start;
+                i = skipSpace(b, after);
+                if (i == last) {
+                    break;
+                }
+                if (b[i] == ',') {
+                    i = skipSpace(b, i + 1);
+                    if (i != last) {
+                        continue;
+                    }
+                }
+                // Not a comma and another record: malformed between records; Jackson says what and where.
+                readRestWithJackson(b, end, previous, index);
+                break;
+            }
+            FAST_RECORDS.add(scanned);
+        }
+
+        /** Emits the record the scanner read; false when it needs Jackson's reader (it would give a problem). */
+        private boolean emitScanned(CocoAnnotationScanner s) {
+            if (!s.hasImageId || !s.hasCategoryId || s.categoryId != (int) s.categoryId) {
+                return false;
+            }
+            String imagePath = images.get(s.imageId);
+            if (imagePath == null) {
+                return false;
+            }
+            BoundingBox box = s.hasBbox ? new BoundingBox(s.bbox[0], s.bbox[1], s.bbox[2], s.bbox[3])
+                    : !s.polygons.isEmpty() ? bounds(s.polygons) : null;
+            Map<String, String> all = s.attributes;
+            if (!s.nested.isEmpty()) {
+                // As in readAnnotation: top-level fields win over nested attributes of the same name.
+                all = new HashMap<>(s.nested);
+                all.putAll(s.attributes);
+            }
+            sink.annotation(new Annotation(imagePath, (int) s.categoryId, box, s.polygons, s.crowd, all));
+            return true;
+        }
+
+        /** Reads the element at {@code b[start]} with Jackson; returns the index just after it. */
+        private int readOneWithJackson(byte[] b, int end, int start, int index) throws IOException {
+            jsonStart = start - 1;
+            b[jsonStart] = '['; // a comma or white space (or the '[' itself): the parser sees a fresh array
+            try (JsonParser p = JSON.createParser(b, jsonStart, end - jsonStart)) {
+                p.nextToken();
+                JsonToken t = p.nextToken();
+                if (t != JsonToken.START_OBJECT) {
+                    problem(ProblemKind.MALFORMED_ANNOTATION, "/annotations/" + index,
+                            "expected an annotation object, found " + JsonValues.describe(t, p));
+                    p.skipChildren();
+                } else {
+                    readAnnotation(p, index);
+                }
+                return jsonStart + (int) p.currentLocation().getByteOffset();
+            }
+        }
+
+        /**
+         * Reads the rest of the chunk with Jackson, from the element at {@code previous} (already read, so
+         * skipped; -1: from the chunk's start), for a chunk malformed between its records.
+         */
+        private void readRestWithJackson(byte[] b, int end, int previous, int index) throws IOException {
+            jsonStart = previous < 0 ? 0 : previous - 1;
+            b[jsonStart] = '[';
+            try (JsonParser p = JSON.createParser(b, jsonStart, end - jsonStart)) {
+                p.nextToken();
+                if (previous >= 0) {
+                    p.nextToken();
+                    p.skipChildren();
+                }
+                readAnnotations(p, index);
+            }
+        }
+
+        private static int skipSpace(byte[] b, int i) {
+            byte c = b[i];
+            while (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+                c = b[++i];
+            }
+            return i;
         }
 
         private void readAnnotation(JsonParser p, int index) throws IOException {
@@ -1083,17 +1235,18 @@ final class CocoReader implements DatasetReader {
         }
 
         String get(Object id) {
-            if (id instanceof Long l) {
-                long key = l;
-                int mask = keys.length - 1;
-                for (int i = slot(key, mask); values[i] != null; i = (i + 1) & mask) {
-                    if (keys[i] == key) {
-                        return values[i];
-                    }
+            return id instanceof Long l ? get(l.longValue()) : byString.get((String) id);
+        }
+
+        /** The path of a numeric id, or null. */
+        String get(long key) {
+            int mask = keys.length - 1;
+            for (int i = slot(key, mask); values[i] != null; i = (i + 1) & mask) {
+                if (keys[i] == key) {
+                    return values[i];
                 }
-                return null;
             }
-            return byString.get((String) id);
+            return null;
         }
 
         /** Maps id to path unless id is already mapped; returns the earlier path, or null. */
