@@ -138,13 +138,7 @@ public final class MemoryIndex implements DatasetSource {
             } else {
                 Annotation[] array = new Annotation[to - from];
                 for (int k = from; k < to; k++) {
-                    int a = order[k];
-                    byte flags = c.flags[a];
-                    BoundingBox box = (flags & Columns.HAS_BOX) == 0 ? null
-                            : new BoundingBox(c.boxes[4 * a], c.boxes[4 * a + 1], c.boxes[4 * a + 2], c.boxes[4 * a + 3]);
-                    Map<String, String> attributes = c.attributes[a];
-                    array[k - from] = new Annotation(image.path(), c.classIds[a], box, c.polygons(a),
-                            (flags & Columns.CROWD) != 0, attributes == null ? Map.of() : attributes);
+                    array[k - from] = c.annotation(order[k], image.path());
                 }
                 list = Arrays.asList(array);
             }
@@ -175,96 +169,109 @@ public final class MemoryIndex implements DatasetSource {
     }
 
     /**
-     * The annotations as columns: ~60 bytes each plus the polygon bytes, instead of ~500 as objects. The polygon
-     * bytes are packed into chunks just under a megabyte: G1 allocates such arrays straight into the old
-     * generation (with {@code -Xmx1g} its regions are 1 MB, and an array of half a region or more is
-     * "humongous"), so the few hundred MB a big dataset holds are never copied from one young generation to the
-     * next, nor scanned as a million small arrays.
+     * The annotations as columns, ~50 bytes each plus the polygon bytes instead of ~500 as objects, and shaped
+     * for the garbage collector (G1, with {@code -Xmx1g}): columns in blocks of {@value #BLOCK} annotations, each
+     * array well under half a 1 MB region, so none is "humongous" (every humongous allocation past the
+     * occupancy threshold starts a concurrent cycle with a young pause: one per megabyte of polygons, tried);
+     * the polygon bytes, most of the memory, in direct buffers outside the heap, which no collection copies
+     * or scans. Not thread-safe: the collector appends under its lock, and reading starts after.
      */
     private static final class Columns {
         static final byte HAS_BOX = 1;
         static final byte CROWD = 2;
-        /** Just under 1 MB, so that a chunk and its array header fill one 1 MB G1 region. */
-        static final int CHUNK = (1 << 20) - 64;
+        static final int BLOCK_BITS = 13;
+        static final int BLOCK = 1 << BLOCK_BITS;
+        /** Direct buffers of 8 MB: a few dozen for a big dataset. */
+        static final int CHUNK = 8 << 20;
 
-        int size;
-        int[] images = new int[1024];
-        int[] classIds = new int[1024];
-        double[] boxes = new double[4 * 1024];
-        byte[] flags = new byte[1024];
-        /** Where an annotation's polygon bytes are: chunk number in the high int, offset in the low; -1 for none. */
-        long[] polygonAt = new long[1024];
-        int[] polygonLength = new int[1024];
-        final List<byte[]> chunks = new ArrayList<>();
-        /** Bytes used of the last chunk. */
-        int chunkUsed = CHUNK;
-        Map<String, String>[] attributes = newMaps(1024);
-
-        /** The polygons of annotation {@code a}, decoded. */
-        List<loupe.core.model.Polygon> polygons(int a) {
-            long at = polygonAt[a];
-            if (at < 0) {
-                return List.of();
-            }
-            return Polygons.decode(chunks.get((int) (at >>> 32)), (int) at, polygonLength[a]);
+        /** One block of annotations' columns. */
+        private static final class Block {
+            final int[] images = new int[BLOCK];
+            final int[] classIds = new int[BLOCK];
+            final double[] boxes = new double[4 * BLOCK];
+            final byte[] flags = new byte[BLOCK];
+            /** Where an annotation's polygon bytes are: chunk number in the high int, offset in the low; -1: none. */
+            final long[] polygonAt = new long[BLOCK];
+            final int[] polygonLength = new int[BLOCK];
+            @SuppressWarnings("unchecked")
+            final Map<String, String>[] attributes = (Map<String, String>[]) new Map<?, ?>[BLOCK];
         }
 
-        /** Copies an encoded blob into the chunks; its place for {@link #polygonAt}. */
+        int size;
+        private final List<Block> blocks = new ArrayList<>();
+        private final List<java.nio.ByteBuffer> chunks = new ArrayList<>();
+        /** Bytes used of the last chunk. */
+        private int chunkUsed = CHUNK;
+
+        private Block block(int a) {
+            return blocks.get(a >>> BLOCK_BITS);
+        }
+
+        int image(int a) {
+            return block(a).images[a & (BLOCK - 1)];
+        }
+
+        /** Annotation {@code a} for {@code imagePath}, its polygons decoded. */
+        Annotation annotation(int a, String imagePath) {
+            Block b = block(a);
+            int i = a & (BLOCK - 1);
+            byte flags = b.flags[i];
+            BoundingBox box = (flags & HAS_BOX) == 0 ? null
+                    : new BoundingBox(b.boxes[4 * i], b.boxes[4 * i + 1], b.boxes[4 * i + 2], b.boxes[4 * i + 3]);
+            long at = b.polygonAt[i];
+            List<loupe.core.model.Polygon> polygons = at < 0 ? List.of()
+                    : Polygons.decode(chunks.get((int) (at >>> 32)), (int) at, b.polygonLength[i]);
+            Map<String, String> attributes = b.attributes[i];
+            return new Annotation(imagePath, b.classIds[i], box, polygons, (flags & CROWD) != 0,
+                    attributes == null ? Map.of() : attributes);
+        }
+
+        /** Copies an encoded blob into the chunks; its place for {@code polygonAt}. */
         private long store(byte[] blob) {
             if (blob.length > CHUNK) {
-                // A giant polygon: a chunk of its own (rare; the rest of the open chunk is given up).
-                chunks.add(blob);
+                // A giant polygon: a buffer of its own (rare; the rest of the open chunk is given up).
+                chunks.add(java.nio.ByteBuffer.allocateDirect(blob.length).put(blob));
                 chunkUsed = CHUNK;
                 return (long) (chunks.size() - 1) << 32;
             }
             if (chunkUsed + blob.length > CHUNK) {
-                chunks.add(new byte[CHUNK]);
+                chunks.add(java.nio.ByteBuffer.allocateDirect(CHUNK));
                 chunkUsed = 0;
             }
             long at = (long) (chunks.size() - 1) << 32 | chunkUsed;
-            System.arraycopy(blob, 0, chunks.get(chunks.size() - 1), chunkUsed, blob.length);
+            chunks.get(chunks.size() - 1).put(chunkUsed, blob);
             chunkUsed += blob.length;
             return at;
         }
 
-        @SuppressWarnings("unchecked")
-        private static Map<String, String>[] newMaps(int n) {
-            return (Map<String, String>[]) new Map<?, ?>[n];
-        }
-
         void add(int image, int classId, BoundingBox box, byte[] polygonBlob, boolean crowd,
                  Map<String, String> attributeMap) {
-            if (size == images.length) {
-                int n = size + (size >> 1);
-                images = Arrays.copyOf(images, n);
-                classIds = Arrays.copyOf(classIds, n);
-                boxes = Arrays.copyOf(boxes, 4 * n);
-                flags = Arrays.copyOf(flags, n);
-                polygonAt = Arrays.copyOf(polygonAt, n);
-                polygonLength = Arrays.copyOf(polygonLength, n);
-                attributes = Arrays.copyOf(attributes, n);
+            int i = size & (BLOCK - 1);
+            if (i == 0) {
+                blocks.add(new Block());
             }
-            images[size] = image;
-            classIds[size] = classId;
+            Block b = blocks.get(blocks.size() - 1);
+            b.images[i] = image;
+            b.classIds[i] = classId;
             byte f = 0;
             if (box != null) {
                 f |= HAS_BOX;
-                boxes[4 * size] = box.x();
-                boxes[4 * size + 1] = box.y();
-                boxes[4 * size + 2] = box.width();
-                boxes[4 * size + 3] = box.height();
+                b.boxes[4 * i] = box.x();
+                b.boxes[4 * i + 1] = box.y();
+                b.boxes[4 * i + 2] = box.width();
+                b.boxes[4 * i + 3] = box.height();
             }
             if (crowd) {
                 f |= CROWD;
             }
-            flags[size] = f;
+            b.flags[i] = f;
             if (polygonBlob == null) {
-                polygonAt[size] = -1;
+                b.polygonAt[i] = -1;
             } else {
-                polygonAt[size] = store(polygonBlob);
-                polygonLength[size] = polygonBlob.length;
+                b.polygonAt[i] = store(polygonBlob);
+                b.polygonLength[i] = polygonBlob.length;
             }
-            attributes[size] = attributeMap.isEmpty() ? null : attributeMap;
+            b.attributes[i] = attributeMap.isEmpty() ? null : attributeMap;
             size++;
         }
     }
@@ -432,7 +439,7 @@ public final class MemoryIndex implements DatasetSource {
             // Counting sort of the annotations by image position; each group keeps emission order.
             int[] starts = new int[declaredCount + 1];
             for (int a = 0; a < columns.size; a++) {
-                int p = position[columns.images[a]];
+                int p = position[columns.image(a)];
                 if (p >= 0) {
                     starts[p + 1]++;
                 }
@@ -443,7 +450,7 @@ public final class MemoryIndex implements DatasetSource {
             int[] order = new int[starts[declaredCount]];
             int[] next = Arrays.copyOf(starts, declaredCount);
             for (int a = 0; a < columns.size; a++) {
-                int p = position[columns.images[a]];
+                int p = position[columns.image(a)];
                 if (p >= 0) {
                     order[next[p]++] = a;
                 }
