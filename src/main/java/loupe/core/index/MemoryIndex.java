@@ -380,7 +380,13 @@ public final class MemoryIndex implements DatasetSource {
                     + 64L * a.attributes().size();
             synchronized (this) {
                 int image = pathId(a.imagePath());
-                columns.add(image, a.classId(), a.box(), blob, a.crowd(), a.attributes());
+                try {
+                    columns.add(image, a.classId(), a.box(), blob, a.crowd(), a.attributes());
+                } catch (OutOfMemoryError e) {
+                    // Direct memory capped below the budget (-XX:MaxDirectMemorySize): the catalog path instead.
+                    tooLarge = true;
+                    throw new SQLException("no memory left for the annotations", e);
+                }
                 if (a.box() != null) {
                     withBox++;
                     if (blob != null) {
