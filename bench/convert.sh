@@ -11,6 +11,9 @@
 # skips recently freed inodes, kernel recently_deleted()), which would penalise whichever side runs after
 # a deletion. For the same reason, start a run some minutes after the previous one ended (it deletes its
 # outputs at exit): the first Loupe conversion of a run started at once had 17 s of system time instead of 5.
+# Each Loupe conversion gets a new catalog file, so it reads its source straight into memory (Converter: a
+# catalog that holds no index of the source is left untouched); with a catalog already indexing the source it
+# would bring that index up to date and stream from it instead.
 # Usage: [ROUNDS=3] bench/convert.sh [DATA_DIR]   (default /tmp/loupe-bench/data)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -98,12 +97,12 @@ final class YoloReader implements DatasetReader {
             notLabels.add(namesFile);
         }
 
-        Pairing pairing = pair(files, notLabels, progress);
+        Pairing pairing = pair(files, notLabels, progress, true);
 
         Set<String> declared = new LinkedHashSet<>(configSplits.keySet());
         for (String file : files.all()) {
             progress.checkCancelled();
-            if (DatasetPaths.isImage(file) && (lastFolder(file, IMAGE_FOLDERS) >= 0
+            if (DatasetPaths.isImage(file) && (lastFolderSpan(file, IMAGE_FOLDERS) >= 0
                     || pairing.pairedFolders().contains(parent(file)))) {
                 declared.add(file);
             }
@@ -155,35 +154,85 @@ final class YoloReader implements DatasetReader {
                    int parallel) {
     }
 
+    /**
+     * The last pairing made and what it was made of. Detection's probe pairs the whole listing, and the read
+     * that follows pairs it again with (nearly always) the same list files left out: for 120k images and their
+     * labels that was a second of work done twice. The listing is held weakly and the pairing softly, so an
+     * unused entry never keeps a big listing alive; a read takes the entry it uses.
+     */
+    private record LastPairing(java.lang.ref.WeakReference<FileListing> files, Set<String> notLabels,
+                               java.lang.ref.SoftReference<Pairing> pairing) {
+    }
+
+    private static volatile LastPairing lastPairing;
+
     /** Pairs every label .txt in the listing with its images. {@code notLabels} are config and list files. */
     static Pairing pair(FileListing files, Set<String> notLabels, Progress progress) {
+        return pair(files, notLabels, progress, false);
+    }
+
+    /**
+     * {@link #pair}; with {@code last}, the pairing the probe made of the same listing is taken when it left
+     * out the same label candidates (files in {@code notLabels} that are .txt files of the listing: others
+     * never pair), and not kept for another caller.
+     */
+    static Pairing pair(FileListing files, Set<String> notLabels, Progress progress, boolean last) {
+        Set<String> relevant = new HashSet<>();
+        for (String file : notLabels) {
+            if (DatasetPaths.extension(file).equals("txt") && files.contains(file)) {
+                relevant.add(file);
+            }
+        }
+        LastPairing previous = lastPairing;
+        if (previous != null && previous.files().get() == files && previous.notLabels().equals(relevant)) {
+            Pairing pairing = previous.pairing().get();
+            if (pairing != null) {
+                if (last) {
+                    lastPairing = null;
+                }
+                return pairing;
+            }
+        }
+        Pairing pairing = pairAll(files, relevant, progress);
+        lastPairing = last ? null : new LastPairing(new java.lang.ref.WeakReference<>(files), Set.copyOf(relevant),
+                new java.lang.ref.SoftReference<>(pairing));
+        return pairing;
+    }
+
+    private static Pairing pairAll(FileListing files, Set<String> notLabels, Progress progress) {
         Map<String, List<String>> byParallelKey = new HashMap<>();
         Map<String, List<String>> bySideKey = new HashMap<>();
+        int n = 0;
         for (String file : files.all()) {
-            progress.checkCancelled();
+            if ((++n & 4095) == 0) {
+                progress.checkCancelled();
+            }
             if (!DatasetPaths.isImage(file)) {
                 continue;
             }
             String stem = DatasetPaths.stripExtension(file);
             bySideKey.computeIfAbsent(stem, k -> new ArrayList<>(1)).add(file);
-            int imagesFolder = lastFolder(file, IMAGE_FOLDERS);
+            long imagesFolder = lastFolderSpan(file, IMAGE_FOLDERS);
             if (imagesFolder >= 0) {
                 byParallelKey.computeIfAbsent(markFolder(stem, imagesFolder), k -> new ArrayList<>(1)).add(file);
             }
         }
-        Map<String, List<String>> labels = new TreeMap<>();
+        // The listing is sorted, so labels are added in the order a sorted map would keep them in.
+        Map<String, List<String>> labels = new LinkedHashMap<>();
         List<String> orphans = new ArrayList<>();
         List<String> unpaired = new ArrayList<>();
         Set<String> pairedFolders = new LinkedHashSet<>();
         int parallel = 0;
         for (String file : files.all()) {
-            progress.checkCancelled();
+            if ((++n & 4095) == 0) {
+                progress.checkCancelled();
+            }
             if (!DatasetPaths.extension(file).equals("txt") || notLabels.contains(file)
                     || NOT_A_LABEL.matcher(DatasetPaths.fileName(file)).matches()) {
                 continue;
             }
             String stem = DatasetPaths.stripExtension(file);
-            int labelsFolder = lastFolder(file, LABEL_FOLDERS);
+            long labelsFolder = lastFolderSpan(file, LABEL_FOLDERS);
             List<String> images = null;
             if (labelsFolder >= 0) {
                 images = byParallelKey.get(markFolder(stem, labelsFolder));
@@ -214,7 +263,8 @@ final class YoloReader implements DatasetReader {
             }
         }
         orphans.sort(null);
-        return new Pairing(labels, orphans, pairedFolders, parallel);
+        return new Pairing(java.util.Collections.unmodifiableMap(labels), java.util.Collections.unmodifiableList(orphans),
+                java.util.Collections.unmodifiableSet(pairedFolders), parallel);
     }
 
     /** Where an orphan label's image was expected, for the problem message. */
@@ -231,19 +281,55 @@ final class YoloReader implements DatasetReader {
 
     /** Index of the last folder component (not the file name) whose lower-case name is in {@code names}, or -1. */
     static int lastFolder(String path, Set<String> names) {
-        String[] parts = path.split("/");
-        for (int i = parts.length - 2; i >= 0; i--) {
-            if (names.contains(parts[i].toLowerCase(Locale.ROOT))) {
-                return i;
+        long span = lastFolderSpan(path, names);
+        if (span < 0) {
+            return -1;
+        }
+        int component = 0;
+        for (int i = (int) (span >>> 32) - 1; i >= 0; i--) {
+            if (path.charAt(i) == '/') {
+                component++;
             }
+        }
+        return component;
+    }
+
+    /**
+     * Where the last folder component of {@code path} (not the file name) whose lower-case name is in
+     * {@code names} lies: {@code start << 32 | end}, or -1. Walks the path without splitting it (this runs for
+     * every file of the listing, twice).
+     */
+    private static long lastFolderSpan(String path, Set<String> names) {
+        int end = path.lastIndexOf('/');
+        while (end >= 0) {
+            int start = path.lastIndexOf('/', end - 1) + 1;
+            if (named(path, start, end, names)) {
+                return (long) start << 32 | end;
+            }
+            end = start - 1;
         }
         return -1;
     }
 
-    private static String markFolder(String path, int component) {
-        String[] parts = path.split("/");
-        parts[component] = String.valueOf(MARK);
-        return String.join("/", parts);
+    /** True when {@code path[start, end)} in lower case is one of {@code names} (lower-case ASCII words). */
+    private static boolean named(String path, int start, int end, Set<String> names) {
+        for (int i = start; i < end; i++) {
+            if (path.charAt(i) >= 0x80) {
+                // Lower-casing may change the length of such text: the exact test.
+                return names.contains(path.substring(start, end).toLowerCase(Locale.ROOT));
+            }
+        }
+        for (String name : names) {
+            if (name.length() == end - start && path.regionMatches(true, start, name, 0, name.length())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code path} with the folder component at {@code span} ({@link #lastFolderSpan}) replaced by {@link #MARK}. */
+    private static String markFolder(String path, long span) {
+        return path.substring(0, (int) (span >>> 32)) + MARK + path.substring((int) span);
     }
 
     /**
@@ -681,15 +767,21 @@ final class YoloReader implements DatasetReader {
 
     /** The class names file by convention: at the root, then one folder down (Roboflow's train/_darknet.labels). */
     static String namesFileCandidate(FileListing files) {
-        for (String folder : List.of("", "*")) {
-            List<String> inFolder = new ArrayList<>();
-            if (folder.isEmpty()) {
-                inFolder.addAll(files.in(""));
-            } else {
-                for (String sub : files.subfolders("")) {
-                    inFolder.addAll(files.in(sub));
-                }
+        // The files at the root, then those one folder down, by folder name (as the folders are listed) and then
+        // by path; one pass over the listing picks both out.
+        List<String> root = new ArrayList<>();
+        List<String> oneDown = new ArrayList<>();
+        for (String file : files.all()) {
+            int slash = file.indexOf('/');
+            if (slash < 0) {
+                root.add(file);
+            } else if (file.indexOf('/', slash + 1) < 0) {
+                oneDown.add(file);
             }
+        }
+        oneDown.sort(java.util.Comparator.comparing((String f) -> f.substring(0, f.indexOf('/')))
+                .thenComparing(java.util.Comparator.naturalOrder()));
+        for (List<String> inFolder : List.of(root, oneDown)) {
             for (Predicate<String> rule : List.<Predicate<String>>of(
                     n -> n.equals("obj.names"),
                     n -> n.endsWith(".names"),

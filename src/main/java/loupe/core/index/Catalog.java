@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import loupe.core.imaging.ImageHeader;
+import loupe.core.model.Annotation;
+import loupe.core.model.Problem;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -618,7 +620,7 @@ public final class Catalog implements AutoCloseable {
      * concurrently. Appenders are flushed (committed) every few thousand rows, so a killed run keeps what
      * it had read.
      */
-    static final class Stage implements AutoCloseable {
+    static final class Stage implements Staging, AutoCloseable {
         private static final int FLUSH_EVERY = 50_000;
 
         private final DuckDBAppender files;
@@ -669,11 +671,13 @@ public final class Catalog implements AutoCloseable {
             }
         }
 
-        synchronized void file(String path, long size, long mtime) throws SQLException {
+        @Override
+        public synchronized void file(String path, long size, long mtime) throws SQLException {
             locked(files, () -> files.beginRow().append(path).append(size).append(mtime).endRow());
         }
 
-        synchronized void header(String path, long size, long mtime, ImageHeader header, String error)
+        @Override
+        public synchronized void header(String path, long size, long mtime, ImageHeader header, String error)
                 throws SQLException {
             locked(headers, () -> {
                 headers.beginRow().append(path).append(size).append(mtime)
@@ -688,21 +692,40 @@ public final class Catalog implements AutoCloseable {
             });
         }
 
-        synchronized void unit(String key, long fingerprint, boolean kept) throws SQLException {
+        @Override
+        public synchronized void unit(String key, long fingerprint, boolean kept) throws SQLException {
             locked(units, () -> units.beginRow().append(key).append(fingerprint).endRow());
             if (kept) {
                 locked(keptUnits, () -> keptUnits.beginRow().append(key).endRow());
             }
         }
 
-        synchronized void image(String unit, String path, String split, int declaredWidth, int declaredHeight)
+        @Override
+        public synchronized void image(String unit, String path, String split, int declaredWidth, int declaredHeight)
                 throws SQLException {
             locked(images, () -> images.beginRow().append(unit).append(path).append(split).append(declaredWidth)
                     .append(declaredHeight).endRow());
         }
 
-        synchronized void classLabel(String unit, int id, String name) throws SQLException {
+        @Override
+        public synchronized void classLabel(String unit, int id, String name) throws SQLException {
             locked(classes, () -> classes.beginRow().append(unit).append(id).append(name).endRow());
+        }
+
+        /** Encodes polygons and attributes on the calling (parser) thread, then appends under the lock. */
+        @Override
+        public void annotation(String unit, Annotation a) throws SQLException {
+            boolean hasBox = a.box() != null;
+            byte[] polygons = a.polygons().isEmpty() ? null : Polygons.encode(a.polygons());
+            String attributes = a.attributes().isEmpty() ? null : Indexer.attributesJson(a);
+            annotation(unit, a.imagePath(), a.classId(), hasBox ? a.box().x() : 0, hasBox ? a.box().y() : 0,
+                    hasBox ? a.box().width() : 0, hasBox ? a.box().height() : 0, hasBox, polygons, a.crowd(),
+                    attributes);
+        }
+
+        @Override
+        public void problem(String unit, Problem p) throws SQLException {
+            problem(unit, p.severity().name(), p.kind().name(), p.path(), p.location(), p.message());
         }
 
         synchronized void annotation(String unit, String imagePath, int classId, double x, double y, double w,
@@ -730,7 +753,8 @@ public final class Catalog implements AutoCloseable {
                     .append(location).append(message).endRow());
         }
 
-        synchronized void flush() throws SQLException {
+        @Override
+        public synchronized void flush() throws SQLException {
             for (DuckDBAppender a : all()) {
                 locked(a, a::flush);
             }

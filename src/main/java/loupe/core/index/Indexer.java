@@ -40,7 +40,6 @@ import loupe.core.imaging.ImageHeaders;
 import loupe.core.model.Annotation;
 import loupe.core.model.ClassLabel;
 import loupe.core.model.ImageRef;
-import loupe.core.model.Polygon;
 import loupe.core.model.Problem;
 import loupe.core.model.ProblemKind;
 import loupe.core.task.Failures;
@@ -237,6 +236,94 @@ public final class Indexer {
         }
     }
 
+    /**
+     * Reads {@code root} into memory, with no catalog: the listing, one stat per file, the image headers and the
+     * format's reader, as {@link #index} does them, into a {@link MemoryIndex} that serves what a
+     * {@link CatalogSource} over a fresh index of the same files would serve. For a conversion, which reads a
+     * dataset once: the catalog's staging, commit and sorted read-back cost about as much as the parse. Nothing
+     * is cached for a next run and no dataset-wide checks run (the problems they find are the catalog's).
+     *
+     * @param budgetBytes how much heap the annotations may take (an estimate); past it the read stops
+     * @throws MemoryIndex.TooLarge    when the annotations outgrow {@code budgetBytes} (the catalog path streams them)
+     * @throws NoSuchFileException     when root does not exist
+     * @throws UnknownFormatException  when the format cannot be detected or the given id is unknown
+     * @throws CancellationException   when progress was cancelled
+     */
+    public MemoryIndex read(Path root, long budgetBytes, Progress progress) throws IOException {
+        long start = System.nanoTime();
+        Path absolute = root.toAbsolutePath().normalize();
+        if (!Files.exists(absolute)) {
+            throw new NoSuchFileException(absolute.toString(), null, "no such folder");
+        }
+        if (!Files.isDirectory(absolute)) {
+            throw new IOException(absolute + " is not a folder");
+        }
+        ForkJoinPool pool = newPool(options.threads());
+        try {
+            Map<String, Long> phases = new LinkedHashMap<>();
+            long mark = System.nanoTime();
+            FileWalker.Listing walk = new FileWalker(pool).list(absolute, progress);
+            FileListing listing = FileListing.of(walk.files());
+            progress.checkCancelled();
+            mark = lap(phases, "listing", mark);
+            DatasetFormat chosen = options.formatId() == null ? null : Formats.byId(options.formatId())
+                    .orElseThrow(() -> new UnknownFormatException("unknown format '" + options.formatId()
+                            + "'; known formats: " + String.join(", ", Formats.ids())));
+            CompletableFuture<Formats.Detection> detection = chosen == null ? detectAside(absolute, listing) : null;
+            MemoryIndex.Collector collector = new MemoryIndex.Collector(budgetBytes);
+            Run run = new Run(null, absolute, listing, pool, progress);
+            run.stage = collector;
+            for (Problem p : walk.problems()) {
+                run.globalSink.problem(p);
+            }
+            try {
+                run.stat();
+                progress.checkCancelled();
+                run.reportWorkload();
+                if (detection != null && detection.isCompletedExceptionally()) {
+                    awaitDetection(detection);  // an undetectable dataset fails before its headers are read
+                }
+                run.readHeaders();
+            } catch (SQLException e) {
+                throw new CatalogException("cannot collect the dataset in memory", e);  // never: memory throws none
+            }
+            progress.checkCancelled();
+            DatasetFormat format;
+            String reason;
+            if (chosen != null) {
+                format = chosen;
+                reason = "chosen with --format";
+            } else {
+                Formats.Detection detected = awaitDetection(detection);
+                format = detected.format();
+                reason = detected.support().reason();
+            }
+            run.format = format;
+            mark = lap(phases, "scanning", mark);
+            try {
+                format.reader().read(run);
+            } catch (StageWriteException e) {
+                collector.throwIfTooLarge();
+                throw new CatalogException("cannot collect the dataset in memory", e.getCause());
+            } catch (CatalogException e) {
+                collector.throwIfTooLarge();
+                throw e;
+            }
+            collector.throwIfTooLarge();  // a reader may have swallowed the first refusal as a problem
+            progress.checkCancelled();
+            mark = lap(phases, "annotations", mark);
+            MemoryIndex index = collector.finish(absolute, format.id(), reason, listing, run.sizes, run.mtimes,
+                    run.headers, phases);
+            lap(phases, "grouping", mark);
+            LOG.debug("read into memory in {} ms: {} images, {} annotations, ~{} MB, phases {}",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), index.imageCount(),
+                    index.annotationCount(), collector.bytes() >> 20, phases);
+            return index;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** Starts format detection on a thread of its own (a daemon: it never keeps the JVM alive). */
     private static CompletableFuture<Formats.Detection> detectAside(Path root, FileListing listing) {
         CompletableFuture<Formats.Detection> result = new CompletableFuture<>();
@@ -322,8 +409,9 @@ public final class Indexer {
         private final AtomicLong unitsParsed = new AtomicLong();
         private final AtomicLong unitsReused = new AtomicLong();
         private final StageSink globalSink = new StageSink("");
-        private Catalog.Stage stage;
+        private Staging stage;
 
+        /** {@code catalog} is null for a read into memory ({@link #read}): nothing cached, nothing to reuse. */
         Run(Catalog catalog, Path root, FileListing listing, ForkJoinPool pool, Progress progress) {
             this.catalog = catalog;
             this.root = root;
@@ -474,7 +562,7 @@ public final class Indexer {
          * nothing cached (a new catalog) that is every image found by the stat, without asking the catalog.
          */
         private int[] imagesWithoutCachedHeader() throws CatalogException {
-            if (catalog.queryLong("SELECT count(*) FROM (SELECT 1 FROM header_cache LIMIT 1)") == 0) {
+            if (catalog == null || catalog.queryLong("SELECT count(*) FROM (SELECT 1 FROM header_cache LIMIT 1)") == 0) {
                 return IntStream.range(0, listing.size())
                         .filter(i -> sizes[i] >= 0 && DatasetPaths.isImage(listing.get(i))).toArray();
             }
@@ -524,14 +612,15 @@ public final class Indexer {
         @Override
         public void parseUnits(List<Unit> units, UnitParser parser) throws IOException {
             if (previousUnits == null) {
-                previousUnits = catalog.loadUnitFingerprints();
+                previousUnits = catalog == null ? Map.of() : catalog.loadUnitFingerprints();
             }
             int n = units.size();
             AtomicLong done = new AtomicLong();
             progress.update("annotations", 0, n);
             parallel(n, i -> {
                 Unit unit = units.get(i);
-                long fingerprint = fingerprint(unit);
+                // In memory nothing is kept for a next run: no fingerprint (a lookup per file of the unit).
+                long fingerprint = catalog == null ? 0 : fingerprint(unit);
                 Long previous = previousUnits.get(unit.key());
                 boolean kept = previous != null && previous == fingerprint;
                 stage.unit(unit.key(), fingerprint, kept);
@@ -638,19 +727,12 @@ public final class Indexer {
 
             @Override
             public void annotation(Annotation a) {
-                boolean hasBox = a.box() != null;
-                byte[] polygons = a.polygons().isEmpty() ? null : Polygons.encode(a.polygons());
-                String attributes = a.attributes().isEmpty() ? null : attributesJson(a);
-                write(() -> stage.annotation(unit, a.imagePath(), a.classId(),
-                        hasBox ? a.box().x() : 0, hasBox ? a.box().y() : 0,
-                        hasBox ? a.box().width() : 0, hasBox ? a.box().height() : 0, hasBox,
-                        polygons, a.crowd(), attributes));
+                write(() -> stage.annotation(unit, a));
             }
 
             @Override
             public void problem(Problem p) {
-                write(() -> stage.problem(unit, p.severity().name(), p.kind().name(), p.path(), p.location(),
-                        p.message()));
+                write(() -> stage.problem(unit, p));
             }
 
             private void write(SqlAction action) {

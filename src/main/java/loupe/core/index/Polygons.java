@@ -99,10 +99,18 @@ public final class Polygons {
 
     /** Decodes {@link #encode}'s output (or the first layout's); null or empty input gives no polygons. */
     public static List<Polygon> decode(byte[] blob) {
-        if (blob == null || blob.length < 4) {
+        return blob == null ? List.of() : decode(ByteBuffer.wrap(blob), 0, blob.length);
+    }
+
+    /** Decodes the {@link #encode} output held in {@code bytes[offset, offset + length)} (not changed). */
+    public static List<Polygon> decode(ByteBuffer bytes, int offset, int length) {
+        if (length < 4) {
             return List.of();
         }
-        ByteBuffer buf = ByteBuffer.wrap(blob).order(ByteOrder.LITTLE_ENDIAN);
+        return decode(bytes.slice(offset, length).order(ByteOrder.LITTLE_ENDIAN));
+    }
+
+    private static List<Polygon> decode(ByteBuffer buf) {
         int first = buf.getInt();
         if (first != COMPACT_MARKER) {
             return decodeFirstLayout(buf, first);

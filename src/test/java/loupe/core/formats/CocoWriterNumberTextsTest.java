@@ -65,4 +65,20 @@ class CocoWriterNumberTextsTest {
             assertEquals(Double.toString(v), CocoWriter.shortest(v));
         }
     }
+
+    @Test
+    void textsStayExactWhileRarelyRepeatingValuesBypassTheCacheAndAfter() {
+        // Unique values (fractions times a width, as COCO from YOLO has) for longer than a bypass lasts, then
+        // values that repeat: the cache is skipped, sampled again and used again, with the same texts throughout.
+        CocoWriter.NumberTexts texts = new CocoWriter.NumberTexts();
+        Random random = new Random(5);
+        for (int i = 0; i < 18 * (1 << 16) + 1000; i++) {
+            double v = random.nextInt(1_000_000_000) / 1e9 * 640;
+            assertEquals(Double.toString(v), texts.text(v));
+        }
+        for (int i = 0; i < 3 * (1 << 16); i++) {
+            double v = (i % 500) / 7.0;
+            assertEquals(Double.toString(v), texts.text(v));
+        }
+    }
 }
