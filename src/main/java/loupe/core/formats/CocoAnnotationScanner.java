@@ -134,9 +134,15 @@ final class CocoAnnotationScanner {
         }
     }
 
+    /** An integer literal at {@code i} (left in {@link #numberLong}): its end, or -1 for anything else. */
+    private int integer(byte[] b, int i) {
+        byte c = b[i];
+        int end = c == '-' || (c >= '0' && c <= '9') ? number(b, i) : -1;
+        return end >= 0 && numberIsInteger ? end : -1;
+    }
+
     /** Reads the value of field {@code b[keyStart, keyStart + keyLength)} at {@code i}; its end, or -1. */
     private int value(byte[] b, int keyStart, int keyLength, int i) {
-        byte c = b[i];
         switch (keyLength) {
             case 4 -> {
                 if (is(b, keyStart, keyLength, BBOX)) {
@@ -153,11 +159,8 @@ final class CocoAnnotationScanner {
             }
             case 8 -> {
                 if (is(b, keyStart, keyLength, IMAGE_ID)) {
-                    int end = c == '-' || (c >= '0' && c <= '9') ? number(b, i) : -1;
-                    if (end < 0 || !numberIsInteger) {
-                        return -1;
-                    }
-                    hasImageId = true;
+                    int end = integer(b, i);
+                    hasImageId = end >= 0;
                     imageId = numberLong;
                     return end;
                 }
@@ -169,11 +172,8 @@ final class CocoAnnotationScanner {
             }
             case 11 -> {
                 if (is(b, keyStart, keyLength, CATEGORY_ID)) {
-                    int end = c == '-' || (c >= '0' && c <= '9') ? number(b, i) : -1;
-                    if (end < 0 || !numberIsInteger) {
-                        return -1;
-                    }
-                    hasCategoryId = true;
+                    int end = integer(b, i);
+                    hasCategoryId = end >= 0;
                     categoryId = numberLong;
                     return end;
                 }

@@ -631,13 +631,7 @@ final class CocoReader implements DatasetReader {
             JsonToken t;
             while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
                 checkCancelled();
-                if (t != JsonToken.START_OBJECT) {
-                    problem(ProblemKind.MALFORMED_ANNOTATION, "/annotations/" + index,
-                            "expected an annotation object, found " + JsonValues.describe(t, p));
-                    p.skipChildren();
-                } else {
-                    readAnnotation(p, index);
-                }
+                readElement(p, t, index);
                 index++;
             }
         }
@@ -712,20 +706,24 @@ final class CocoReader implements DatasetReader {
             return true;
         }
 
+        /** The annotations array's element {@code index}, whose first token is {@code t}: an object, or a problem. */
+        private void readElement(JsonParser p, JsonToken t, int index) throws IOException {
+            if (t != JsonToken.START_OBJECT) {
+                problem(ProblemKind.MALFORMED_ANNOTATION, "/annotations/" + index,
+                        "expected an annotation object, found " + JsonValues.describe(t, p));
+                p.skipChildren();
+            } else {
+                readAnnotation(p, index);
+            }
+        }
+
         /** Reads the element at {@code b[start]} with Jackson; returns the index just after it. */
         private int readOneWithJackson(byte[] b, int end, int start, int index) throws IOException {
             jsonStart = start - 1;
             b[jsonStart] = '['; // a comma or white space (or the '[' itself): the parser sees a fresh array
             try (JsonParser p = JSON.createParser(b, jsonStart, end - jsonStart)) {
                 p.nextToken();
-                JsonToken t = p.nextToken();
-                if (t != JsonToken.START_OBJECT) {
-                    problem(ProblemKind.MALFORMED_ANNOTATION, "/annotations/" + index,
-                            "expected an annotation object, found " + JsonValues.describe(t, p));
-                    p.skipChildren();
-                } else {
-                    readAnnotation(p, index);
-                }
+                readElement(p, p.nextToken(), index);
                 return jsonStart + (int) p.currentLocation().getByteOffset();
             }
         }

@@ -96,13 +96,7 @@ public final class Indexer {
      */
     public IndexResult index(Catalog catalog, Path root, Progress progress) throws IOException {
         long start = System.nanoTime();
-        Path absolute = root.toAbsolutePath().normalize();
-        if (!Files.exists(absolute)) {
-            throw new NoSuchFileException(absolute.toString(), null, "no such folder");
-        }
-        if (!Files.isDirectory(absolute)) {
-            throw new IOException(absolute + " is not a folder");
-        }
+        Path absolute = existingFolder(root);
         ForkJoinPool pool = newPool(options.threads());
         try {
             Map<String, Long> phases = new LinkedHashMap<>();
@@ -114,9 +108,7 @@ public final class Indexer {
             mark = lap(phases, "listing", mark);
 
             // An unknown --format fails before any work.
-            DatasetFormat chosen = options.formatId() == null ? null : Formats.byId(options.formatId())
-                    .orElseThrow(() -> new UnknownFormatException("unknown format '" + options.formatId()
-                            + "'; known formats: " + String.join(", ", Formats.ids())));
+            DatasetFormat chosen = chosenFormat();
             Run run = new Run(catalog, absolute, listing, pool, progress);
             DatasetFormat format;
             String reason;
@@ -251,13 +243,7 @@ public final class Indexer {
      */
     public MemoryIndex read(Path root, long budgetBytes, Progress progress) throws IOException {
         long start = System.nanoTime();
-        Path absolute = root.toAbsolutePath().normalize();
-        if (!Files.exists(absolute)) {
-            throw new NoSuchFileException(absolute.toString(), null, "no such folder");
-        }
-        if (!Files.isDirectory(absolute)) {
-            throw new IOException(absolute + " is not a folder");
-        }
+        Path absolute = existingFolder(root);
         ForkJoinPool pool = newPool(options.threads());
         try {
             Map<String, Long> phases = new LinkedHashMap<>();
@@ -266,9 +252,7 @@ public final class Indexer {
             FileListing listing = FileListing.of(walk.files());
             progress.checkCancelled();
             mark = lap(phases, "listing", mark);
-            DatasetFormat chosen = options.formatId() == null ? null : Formats.byId(options.formatId())
-                    .orElseThrow(() -> new UnknownFormatException("unknown format '" + options.formatId()
-                            + "'; known formats: " + String.join(", ", Formats.ids())));
+            DatasetFormat chosen = chosenFormat();
             CompletableFuture<Formats.Detection> detection = chosen == null ? detectAside(absolute, listing) : null;
             MemoryIndex.Collector collector = new MemoryIndex.Collector(budgetBytes);
             Run run = new Run(null, absolute, listing, pool, progress);
@@ -375,6 +359,25 @@ public final class Indexer {
         long now = System.nanoTime();
         phases.put(phase, TimeUnit.NANOSECONDS.toMillis(now - since));
         return now;
+    }
+
+    /** The format {@code --format} names, or null to detect one; an unknown id fails before any work. */
+    private DatasetFormat chosenFormat() throws UnknownFormatException {
+        return options.formatId() == null ? null : Formats.byId(options.formatId())
+                .orElseThrow(() -> new UnknownFormatException("unknown format '" + options.formatId()
+                        + "'; known formats: " + String.join(", ", Formats.ids())));
+    }
+
+    /** {@code root} as an absolute, normalised path, checked to be a folder that exists. */
+    private static Path existingFolder(Path root) throws IOException {
+        Path absolute = root.toAbsolutePath().normalize();
+        if (!Files.exists(absolute)) {
+            throw new NoSuchFileException(absolute.toString(), null, "no such folder");
+        }
+        if (!Files.isDirectory(absolute)) {
+            throw new IOException(absolute + " is not a folder");
+        }
+        return absolute;
     }
 
     private static ForkJoinPool newPool(int threads) {
