@@ -69,7 +69,8 @@ public final class GalleryBench {
         try (Stream<Path> s = Files.walk(dir)) {
             files = s.filter(p -> p.toString().endsWith(".jpg")).sorted().toList();
         }
-        ThumbnailService service = new ThumbnailService(Files.createTempDirectory("loupe-bench-thumbs"), 256);
+        Path cache = Files.createTempDirectory("loupe-bench-thumbs");
+        ThumbnailService service = new ThumbnailService(cache, 256);
         // Warm up the JIT and the readers on a few files first, as in a running app.
         for (Path p : files.subList(0, Math.min(50, files.size()))) {
             service.generate(p);
@@ -101,6 +102,12 @@ public final class GalleryBench {
         result("thumbnails_per_s_" + threads + "_threads", files.size() / seconds, "images/s");
         System.out.printf(Locale.ROOT, "RESULT thumbnails_process_cpu_per_image %.3f ms%n",
                 (os.getProcessCpuTime() - cpu0) / 1e6 / files.size());
+        // The thumbnails made are thrown away, as bench/gallery.sh does with PIL's and vips' outputs.
+        try (Stream<Path> s = Files.walk(cache)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     /**
