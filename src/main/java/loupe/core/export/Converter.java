@@ -115,8 +115,7 @@ public final class Converter {
             }
         }
         if (dataset == null) {
-            // A conversion reads no per-image label summary: the indexer skips deriving it (the next open does).
-            IndexResult indexed = new Indexer(indexOptions).forConversion().index(catalog, src, progress);
+            IndexResult indexed = new Indexer(indexOptions).index(catalog, src, progress);
             LOG.debug("indexed in {} ms, phases {}", (System.nanoTime() - start) / 1_000_000, indexed.phaseMillis());
             dataset = new CatalogSource(catalog);
             fromFormat = indexed.format();

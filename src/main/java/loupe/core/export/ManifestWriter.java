@@ -137,6 +137,7 @@ public final class ManifestWriter {
 
         /** Every image of the catalog's current index, each once. */
         static Selection of(Catalog catalog) throws CatalogException {
+            catalog.deriveImageLabelsIfStale();
             // A catalog indexed before the CSV columns existed gets them at its next index that changes
             // anything; until then the CSV is quoted while writing (slower, same bytes).
             boolean csv = catalog.queryLong("SELECT count(*) FROM duckdb_columns() WHERE database_name ="

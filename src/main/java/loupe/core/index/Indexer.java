@@ -64,26 +64,9 @@ public final class Indexer {
     private static final int HEADER_CHUNK = 8192;
 
     private final IndexOptions options;
-    /** Whether the catalog commit builds {@code image_labels} (see {@link #forConversion}). */
-    private final boolean imageLabels;
 
     public Indexer(IndexOptions options) {
-        this(options, true);
-    }
-
-    private Indexer(IndexOptions options, boolean imageLabels) {
         this.options = Objects.requireNonNull(options);
-        this.imageLabels = imageLabels;
-    }
-
-    /**
-     * The same indexer for a conversion, which reads images, annotations, classes and problems but not the
-     * per-image label summary ({@code image_labels}, a manifest's columns): the commit leaves that table empty
-     * instead of deriving it (2-8 s for 120k images and 900k annotations); the next {@link Catalog#open} or
-     * full index run derives it. Everything else, the problems included, is as {@link #index} makes it.
-     */
-    public Indexer forConversion() {
-        return new Indexer(options, false);
     }
 
     /**
@@ -198,11 +181,8 @@ public final class Indexer {
             meta.put("files_fingerprint", filesFingerprint);
             if (unchanged) {
                 catalog.commitUnchanged(meta, maxPixels);
-                if (imageLabels) {
-                    catalog.deriveImageLabelsIfStale();   // left empty by a conversion's run
-                }
             } else {
-                catalog.commit(meta, maxPixels, imageLabels);
+                catalog.commit(meta, maxPixels);
             }
             progress.update("catalog", 1, 1);
             mark = lap(phases, "catalog", mark);
