@@ -142,25 +142,26 @@ public final class Indexer {
                     if (detection != null && detection.isCompletedExceptionally()) {
                         awaitDetection(detection);  // an undetectable dataset fails before its headers are read
                     }
-                    run.readHeaders();
-                    progress.checkCancelled();
-                    if (format == null) {
-                        Formats.Detection detected = awaitDetection(detection);
-                        format = detected.format();
-                        reason = detected.support().reason();
+                    try (Run.Headers headers = run.startHeaders()) {
+                        if (format == null) {
+                            Formats.Detection detected = awaitDetection(detection);
+                            format = detected.format();
+                            reason = detected.support().reason();
+                        }
+                        run.format = format;
+                        if (format.needsImageHeaders()) {
+                            headers.await();
+                            run.loadCachedHeaders();
+                        }
+                        mark = lap(phases, "scanning", mark);
+                        format.reader().read(run);
+                        progress.checkCancelled();
+                        headers.await();
                     }
-                }
-                run.format = format;
-                if (!unchanged) {
-                    if (format.needsImageHeaders()) {
-                        run.loadCachedHeaders();
-                    }
-                    mark = lap(phases, "scanning", mark);
-                    format.reader().read(run);
-                    progress.checkCancelled();
                     stage.flush();
                     mark = lap(phases, "annotations", mark);
                 } else {
+                    run.format = format;
                     mark = lap(phases, "scanning", mark);
                 }
             } catch (SQLException e) {
@@ -242,36 +243,41 @@ public final class Indexer {
             }
             try {
                 run.stat();
-                progress.checkCancelled();
-                run.reportWorkload();
-                if (detection != null && detection.isCompletedExceptionally()) {
-                    awaitDetection(detection);  // an undetectable dataset fails before its headers are read
-                }
-                run.readHeaders();
             } catch (SQLException e) {
                 throw new CatalogException("cannot collect the dataset in memory", e);  // never: memory throws none
             }
             progress.checkCancelled();
+            run.reportWorkload();
+            if (detection != null && detection.isCompletedExceptionally()) {
+                awaitDetection(detection);  // an undetectable dataset fails before its headers are read
+            }
             DatasetFormat format;
             String reason;
-            if (chosen != null) {
-                format = chosen;
-                reason = "chosen with --format";
-            } else {
-                Formats.Detection detected = awaitDetection(detection);
-                format = detected.format();
-                reason = detected.support().reason();
-            }
-            run.format = format;
-            mark = lap(phases, "scanning", mark);
-            try {
+            try (Run.Headers headers = run.startHeaders()) {
+                if (chosen != null) {
+                    format = chosen;
+                    reason = "chosen with --format";
+                } else {
+                    Formats.Detection detected = awaitDetection(detection);
+                    format = detected.format();
+                    reason = detected.support().reason();
+                }
+                run.format = format;
+                if (format.needsImageHeaders()) {
+                    headers.await();
+                }
+                mark = lap(phases, "scanning", mark);
                 format.reader().read(run);
+                progress.checkCancelled();
+                headers.await();
             } catch (StageWriteException e) {
                 collector.throwIfTooLarge();
                 throw new CatalogException("cannot collect the dataset in memory", e.getCause());
             } catch (CatalogException e) {
                 collector.throwIfTooLarge();
                 throw e;
+            } catch (SQLException e) {
+                throw new CatalogException("cannot collect the dataset in memory", e);  // never: memory throws none
             }
             collector.throwIfTooLarge();  // a reader may have swallowed the first refusal as a problem
             progress.checkCancelled();
@@ -488,7 +494,94 @@ public final class Indexer {
          * chunk of images while this thread stages the chunk before it: the appender is never contended, and a
          * killed run keeps what was staged (see {@link Catalog.Stage}).
          */
-        void readHeaders() throws IOException, SQLException {
+        /**
+         * Starts reading the image headers on a thread of its own, so that a reader that does not need them
+         * (COCO, VOC: sizes are declared) parses its annotations meanwhile: the parse mostly waits on the staging
+         * sink, the headers on the disk. Their progress is shown once {@link Headers#await} is called, so the
+         * display does not flicker between two phases.
+         */
+        Headers startHeaders() {
+            return new Headers();
+        }
+
+        /**
+         * Header reading under way. Closing it without a successful {@link #await} (the reader failed or was
+         * cancelled) stops the reading within a file, then waits for it to end.
+         */
+        final class Headers implements AutoCloseable {
+            private volatile boolean shown;
+            private volatile boolean awaited;
+            private volatile boolean stopped;
+            private final CompletableFuture<Void> reading = new CompletableFuture<>();
+
+            private Headers() {
+                Progress gated = new Progress() {
+                    @Override
+                    public void update(String phase, long done, long total) {
+                        if (shown) {
+                            progress.update(phase, done, total);
+                        }
+                    }
+
+                    @Override
+                    public boolean isCancelled() {
+                        return stopped || progress.isCancelled();
+                    }
+                };
+                Thread thread = new Thread(() -> {
+                    try {
+                        readHeaders(gated);
+                        reading.complete(null);
+                    } catch (Throwable e) {
+                        reading.completeExceptionally(e);
+                    }
+                }, "loupe-headers");
+                thread.setDaemon(true);
+                thread.start();
+            }
+
+            /** Waits for every header to be read and staged; rethrows what stopped the reading. */
+            void await() throws IOException, SQLException {
+                shown = true;
+                try {
+                    reading.get();
+                    awaited = true;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CancellationException("interrupted");
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof IOException io) {
+                        throw io;
+                    }
+                    if (cause instanceof SQLException sql) {
+                        throw sql;
+                    }
+                    if (cause instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    if (cause instanceof Error err) {
+                        throw err;
+                    }
+                    throw new IOException(cause);
+                }
+            }
+
+            /** Waits for the reading to stop, its outcome aside (the caller is already failing, or has awaited). */
+            @Override
+            public void close() {
+                stopped = !awaited;
+                try {
+                    reading.handle((v, e) -> null).get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException e) {
+                    // handled above
+                }
+            }
+        }
+
+        private void readHeaders(Progress progress) throws IOException, SQLException {
             int[] todo = imagesWithoutCachedHeader();
             ImageHeader[] read = new ImageHeader[todo.length];
             String[] errors = new String[todo.length];
@@ -500,6 +593,7 @@ public final class Indexer {
                 int chunkStart = from;
                 int chunkEnd = Math.min(todo.length, chunkStart + HEADER_CHUNK);
                 ForkJoinTask<?> reading = start(chunkEnd - chunkStart, k -> {
+                    progress.checkCancelled();  // this reading's own: stopped when the reader beside it failed
                     int j = chunkStart + k;
                     String path = listing.get(todo[j]);
                     headersRead.incrementAndGet();
