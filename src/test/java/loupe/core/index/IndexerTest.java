@@ -231,6 +231,49 @@ class IndexerTest {
     }
 
     @Test
+    void cancellingWhileTheReaderRunsStopsTheHeaderReadingBesideIt() throws Exception {
+        CocoFixture coco = new CocoFixture(dataset).categories("car");
+        for (int i = 0; i < 400; i++) {
+            coco.box(coco.image("train", "img" + i + ".jpg", 32, 24), 1, 1, 1, 10, 10);
+        }
+        coco.write();
+        List<String> phases = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Progress cancelOnAnnotations = new Progress() {
+            private volatile boolean cancelled;
+
+            @Override
+            public void update(String phase, long done, long total) {
+                phases.add(phase);
+                if (phase.equals("annotations")) {
+                    cancelled = true;
+                }
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return cancelled;
+            }
+        };
+        try (Catalog catalog = catalog()) {
+            assertThrows(CancellationException.class,
+                    () -> new Indexer(IndexOptions.defaults().withThreads(2)).index(catalog, dataset,
+                            cancelOnAnnotations));
+            assertFalse(catalog.isIndexed());
+            // Header progress is held back while the reader runs, and no header reading outlives the index.
+            assertFalse(phases.contains("headers"), phases.toString());
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (t.getName().equals("loupe-headers")) {
+                    t.join(5_000);
+                    assertFalse(t.isAlive(), "header reading still running after the index returned");
+                }
+            }
+            IndexResult after = index(catalog);
+            assertEquals(400, after.images());
+            assertEquals(400, catalog.queryLong("SELECT count(*) FROM images WHERE width = 32 AND height = 24"));
+        }
+    }
+
+    @Test
     void neverWritesIntoTheDataset() throws IOException {
         cleanCoco();
         Map<String, Long> before = snapshot(dataset);
