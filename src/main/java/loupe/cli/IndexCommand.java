@@ -37,7 +37,8 @@ public final class IndexCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (Catalog catalog = Catalog.open(options.catalogFor(root))) {
+        // The catalog opens (DuckDB loads) while the dataset is listed.
+        try (Catalog.Opening catalog = Catalog.openAside(options.catalogFor(root))) {
             IndexResult result = run(catalog, root, options, spec.commandLine().getErr());
             if (json) {
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
@@ -50,6 +51,11 @@ public final class IndexCommand implements Callable<Integer> {
 
     /** Indexes with progress on stderr; shared with {@code stats}, which indexes first when needed. */
     static IndexResult run(Catalog catalog, Path root, CatalogOptions options, PrintWriter err) throws Exception {
+        return run(Catalog.Opening.of(catalog), root, options, err);
+    }
+
+    static IndexResult run(Catalog.Opening catalog, Path root, CatalogOptions options, PrintWriter err)
+            throws Exception {
         ProgressTracker tracker = new ProgressTracker();
         try (ProgressPrinter printer = new ProgressPrinter(tracker, err, !options.quiet)) {
             return new Indexer(options.indexOptions()).index(catalog, root, tracker);

@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 import loupe.core.imaging.ImageHeader;
 import loupe.core.model.Annotation;
@@ -179,6 +181,76 @@ public final class Catalog implements AutoCloseable {
             throw new CatalogException("cannot open the catalog " + file, e);
         } catch (ClassNotFoundException e) {
             throw new CatalogException("the DuckDB driver is missing", e);
+        }
+    }
+
+    /**
+     * Opens the catalog in {@code file} on a thread of its own, so that work that needs no catalog (listing and
+     * stat'ing a dataset) runs while DuckDB's native library loads (a few hundred ms of every command's start).
+     */
+    public static Opening openAside(Path file) {
+        return new Opening(file);
+    }
+
+    /** A catalog being opened (see {@link #openAside}); closing it closes the catalog once it is open. */
+    public static final class Opening implements AutoCloseable {
+        private final boolean fresh;
+        private final CompletableFuture<Catalog> catalog;
+        /** Whether closing this closes the catalog (not for {@link #of}: its caller owns the catalog). */
+        private final boolean owned;
+
+        private Opening(Path file) {
+            this.fresh = !Files.exists(file);
+            this.catalog = new CompletableFuture<>();
+            this.owned = true;
+            Thread thread = new Thread(() -> {
+                try {
+                    catalog.complete(open(file));
+                } catch (Throwable e) {
+                    catalog.completeExceptionally(e);
+                }
+            }, "loupe-catalog-open");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private Opening(Catalog open) {
+            this.fresh = false;
+            this.catalog = CompletableFuture.completedFuture(open);
+            this.owned = false;
+        }
+
+        /** An opening of a catalog that is already open; closing it leaves the catalog open. */
+        public static Opening of(Catalog open) {
+            return new Opening(open);
+        }
+
+        /** True when the file did not exist before: the catalog holds no index yet. */
+        public boolean fresh() {
+            return fresh;
+        }
+
+        /** The open catalog, waiting for it if need be. */
+        public Catalog await() throws CatalogException {
+            try {
+                return catalog.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CatalogException("interrupted while opening the catalog", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof CatalogException c) {
+                    throw c;
+                }
+                throw new CatalogException("cannot open the catalog", e.getCause());
+            }
+        }
+
+        @Override
+        public void close() throws CatalogException {
+            Catalog open = catalog.handle((c, e) -> c).join();
+            if (open != null && owned) {
+                open.close();
+            }
         }
     }
 

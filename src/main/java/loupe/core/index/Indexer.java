@@ -78,13 +78,20 @@ public final class Indexer {
      * @throws CancellationException   when progress was cancelled
      */
     public IndexResult index(Catalog catalog, Path root, Progress progress) throws IOException {
+        return index(Catalog.Opening.of(catalog), root, progress);
+    }
+
+    /**
+     * {@link #index(Catalog, Path, Progress)} into a catalog that may still be opening: the listing and the stat
+     * of every file need no catalog, so they run meanwhile (and format detection too, for a fresh catalog).
+     */
+    public IndexResult index(Catalog.Opening opening, Path root, Progress progress) throws IOException {
         long start = System.nanoTime();
         Path absolute = existingFolder(root);
         ForkJoinPool pool = newPool(options.threads());
         try {
             Map<String, Long> phases = new LinkedHashMap<>();
             long mark = System.nanoTime();
-            catalog.recoverStaging();
             FileWalker.Listing walk = new FileWalker(pool).list(absolute, progress);
             FileListing listing = FileListing.of(walk.files());
             progress.checkCancelled();
@@ -92,23 +99,34 @@ public final class Indexer {
 
             // An unknown --format fails before any work.
             DatasetFormat chosen = chosenFormat();
-            Run run = new Run(catalog, absolute, listing, pool, progress);
+            // Detection needs only the listing: it runs on its own thread while files are stat'ed and headers
+            // read. A catalog never indexed cannot be unchanged, so there it starts at once; otherwise only once
+            // the files turn out changed (re-detecting a million unchanged paths would be wasted work).
+            CompletableFuture<Formats.Detection> detection = chosen == null && opening.fresh()
+                    ? detectAside(absolute, listing) : null;
+            Run run = new Run(absolute, listing, pool, progress);
+            try {
+                run.stat();  // scan problems are held until the stage is open
+            } catch (SQLException e) {
+                throw new CatalogException("cannot write to the catalog", e);  // never: nothing is staged yet
+            }
+            progress.checkCancelled();
+            Catalog catalog = opening.await();
+            run.catalog = catalog;
+            catalog.recoverStaging();
+            if (detection == null && chosen == null && !catalog.isIndexed()) {
+                detection = detectAside(absolute, listing);
+            }
             DatasetFormat format;
             String reason;
             boolean unchanged;
             String filesFingerprint;
-            // Detection needs only the listing: it runs on its own thread while files are stat'ed and headers
-            // read. A catalog never indexed cannot be unchanged, so there it starts at once; otherwise only once
-            // the files turn out changed (re-detecting a million unchanged paths would be wasted work).
-            CompletableFuture<Formats.Detection> detection = chosen == null && !catalog.isIndexed()
-                    ? detectAside(absolute, listing) : null;
             try (Catalog.Stage stage = catalog.openStage()) {
                 run.stage = stage;
                 for (Problem p : walk.problems()) {
                     run.globalSink.problem(p);
                 }
-                run.stat();
-                progress.checkCancelled();
+                run.stageHeldProblems();
                 run.reportWorkload();
                 filesFingerprint = run.filesFingerprint();
                 // Readers and probes are functions of the files: when no file was added, removed or changed
@@ -236,7 +254,7 @@ public final class Indexer {
             DatasetFormat chosen = chosenFormat();
             CompletableFuture<Formats.Detection> detection = chosen == null ? detectAside(absolute, listing) : null;
             MemoryIndex.Collector collector = new MemoryIndex.Collector(budgetBytes);
-            Run run = new Run(null, absolute, listing, pool, progress);
+            Run run = new Run(absolute, listing, pool, progress);
             run.stage = collector;
             for (Problem p : walk.problems()) {
                 run.globalSink.problem(p);
@@ -383,7 +401,8 @@ public final class Indexer {
 
     /** One index run: the read context readers see, and the per-file state, as arrays parallel to the listing. */
     private static final class Run implements ReadContext {
-        private final Catalog catalog;
+        /** Null for a read into memory ({@link #read}), and until the catalog is open. */
+        private Catalog catalog;
         private final Path root;
         private final FileListing listing;
         private DatasetFormat format;
@@ -400,9 +419,10 @@ public final class Indexer {
         private final StageSink globalSink = new StageSink("");
         private Staging stage;
 
-        /** {@code catalog} is null for a read into memory ({@link #read}): nothing cached, nothing to reuse. */
-        Run(Catalog catalog, Path root, FileListing listing, ForkJoinPool pool, Progress progress) {
-            this.catalog = catalog;
+        /** Problems the stat found before there was a stage to put them in. */
+        private final List<Problem> heldProblems = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+        Run(Path root, FileListing listing, ForkJoinPool pool, Progress progress) {
             this.root = root;
             this.listing = listing;
             this.pool = pool;
@@ -486,7 +506,19 @@ public final class Indexer {
 
         private void scanProblem(Problem problem) {
             problemsWhileScanning.incrementAndGet();
-            globalSink.problem(problem);
+            if (stage == null) {
+                heldProblems.add(problem);
+            } else {
+                globalSink.problem(problem);
+            }
+        }
+
+        /** Stages what {@link #scanProblem} held back, in the order found. */
+        void stageHeldProblems() {
+            synchronized (heldProblems) {
+                heldProblems.forEach(globalSink::problem);
+                heldProblems.clear();
+            }
         }
 
         /**
