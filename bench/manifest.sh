@@ -29,7 +29,7 @@ fi
 # The index leaves the per-image label summary to its first reader: the first manifest builds it (once, kept
 # in the catalog). Timed apart, so the rounds measure writing.
 /usr/bin/time -f "first manifest, label summary included (once) %e s" java -Xmx1g -jar "$jar" manifest "$src" \
-  -o "$work/first.csv" --catalog "$catalog" -q --overwrite
+  -o "$work/first.csv" --catalog "$catalog" -q --overwrite > /dev/null
 rm -f "$work/first.csv"
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 results="$work/results.txt"

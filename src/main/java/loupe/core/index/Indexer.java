@@ -138,49 +138,23 @@ public final class Indexer {
                         && catalog.isIndexed() && Formats.byId(previousFormat).isPresent()
                         && (chosen == null || chosen.id().equals(previousFormat))
                         && filesFingerprint.equals(catalog.meta("files_fingerprint").orElse(""));
+                LOG.debug("compared with the last index: {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - mark));
                 if (unchanged) {
                     format = Formats.byId(previousFormat).orElseThrow();
                     reason = catalog.meta("format_reason").orElse("");
-                } else if (chosen != null) {
-                    format = chosen;
-                    reason = "chosen with --format";
-                } else {
-                    if (detection == null) {
-                        detection = detectAside(absolute, listing);
-                    }
-                    format = null;
-                    reason = null;
-                }
-                if (!unchanged) {
-                    run.stageFiles();
-                    stage.flush();
-                }
-                LOG.debug("compared with the last index: {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - mark));
-                if (!unchanged) {
-                    if (detection != null && detection.isCompletedExceptionally()) {
-                        awaitDetection(detection);  // an undetectable dataset fails before its headers are read
-                    }
-                    try (Run.Headers headers = run.startHeaders()) {
-                        if (format == null) {
-                            Formats.Detection detected = awaitDetection(detection);
-                            format = detected.format();
-                            reason = detected.support().reason();
-                        }
-                        run.format = format;
-                        if (format.needsImageHeaders()) {
-                            headers.await();
-                            run.loadCachedHeaders();
-                        }
-                        mark = lap(phases, "scanning", mark);
-                        format.reader().read(run);
-                        progress.checkCancelled();
-                        headers.await();
-                    }
-                    stage.flush();
-                    mark = lap(phases, "annotations", mark);
-                } else {
                     run.format = format;
                     mark = lap(phases, "scanning", mark);
+                } else {
+                    if (chosen == null && detection == null) {
+                        detection = detectAside(absolute, listing);
+                    }
+                    run.stageFiles();
+                    stage.flush();
+                    Run.Settled settled = run.readBesideHeaders(chosen, detection, phases, mark);
+                    format = settled.format();
+                    reason = settled.reason();
+                    stage.flush();
+                    mark = lap(phases, "annotations", settled.readerStart());
                 }
             } catch (SQLException e) {
                 throw new CatalogException("cannot write to the catalog", e);
@@ -266,28 +240,13 @@ public final class Indexer {
             }
             progress.checkCancelled();
             run.reportWorkload();
-            if (detection != null && detection.isCompletedExceptionally()) {
-                awaitDetection(detection);  // an undetectable dataset fails before its headers are read
-            }
             DatasetFormat format;
             String reason;
-            try (Run.Headers headers = run.startHeaders()) {
-                if (chosen != null) {
-                    format = chosen;
-                    reason = "chosen with --format";
-                } else {
-                    Formats.Detection detected = awaitDetection(detection);
-                    format = detected.format();
-                    reason = detected.support().reason();
-                }
-                run.format = format;
-                if (format.needsImageHeaders()) {
-                    headers.await();
-                }
-                mark = lap(phases, "scanning", mark);
-                format.reader().read(run);
-                progress.checkCancelled();
-                headers.await();
+            try {
+                Run.Settled settled = run.readBesideHeaders(chosen, detection, phases, mark);
+                format = settled.format();
+                reason = settled.reason();
+                mark = settled.readerStart();
             } catch (StageWriteException e) {
                 collector.throwIfTooLarge();
                 throw new CatalogException("cannot collect the dataset in memory", e.getCause());
@@ -526,6 +485,42 @@ public final class Indexer {
          * chunk of images while this thread stages the chunk before it: the appender is never contended, and a
          * killed run keeps what was staged (see {@link Catalog.Stage}).
          */
+        /** The format a run settled on and why, and when its reader started (the end of the scanning phase). */
+        record Settled(DatasetFormat format, String reason, long readerStart) {
+        }
+
+        /**
+         * Settles the format (the one chosen, else what {@code detection} finds) and runs its reader, with the
+         * image headers read beside it, or before it for a format that needs them (with the catalog's cached
+         * ones). Records the scanning phase, which ends where the reader starts.
+         */
+        Settled readBesideHeaders(DatasetFormat chosen, CompletableFuture<Formats.Detection> detection,
+                                  Map<String, Long> phases, long scanningSince) throws IOException, SQLException {
+            if (detection != null && detection.isCompletedExceptionally()) {
+                awaitDetection(detection);  // an undetectable dataset fails before its headers are read
+            }
+            try (Headers headers = startHeaders()) {
+                String reason = "chosen with --format";
+                format = chosen;
+                if (chosen == null) {
+                    Formats.Detection detected = awaitDetection(detection);
+                    format = detected.format();
+                    reason = detected.support().reason();
+                }
+                if (format.needsImageHeaders()) {
+                    headers.await();
+                    if (catalog != null) {
+                        loadCachedHeaders();
+                    }
+                }
+                long readerStart = lap(phases, "scanning", scanningSince);
+                format.reader().read(this);
+                progress.checkCancelled();
+                headers.await();
+                return new Settled(format, reason, readerStart);
+            }
+        }
+
         /**
          * Starts reading the image headers on a thread of its own, so that a reader that does not need them
          * (COCO, VOC: sizes are declared) parses its annotations meanwhile: the parse mostly waits on the staging
@@ -582,20 +577,10 @@ public final class Indexer {
                     Thread.currentThread().interrupt();
                     throw new CancellationException("interrupted");
                 } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (cause instanceof IOException io) {
-                        throw io;
-                    }
-                    if (cause instanceof SQLException sql) {
+                    if (e.getCause() instanceof SQLException sql) {
                         throw sql;
                     }
-                    if (cause instanceof RuntimeException r) {
-                        throw r;
-                    }
-                    if (cause instanceof Error err) {
-                        throw err;
-                    }
-                    throw new IOException(cause);
+                    throw Failures.rethrow(e.getCause());
                 }
             }
 
