@@ -21,7 +21,7 @@ fi
 [ -f "$jar" ] || (cd "$repo" && ./mvnw -q -o package -DskipTests)
 /usr/bin/time -f "loupe index %e s" java -Xmx1g -jar "$jar" index "$src" --catalog "$catalog" -q >/dev/null
 # The first reader of the per-image label summary builds it (see bench/manifest.sh): a manifest does, untimed.
-java -Xmx1g -jar "$jar" manifest "$src" -o "$work/first.csv" --catalog "$catalog" -q --overwrite && rm -f "$work/first.csv"
+java -Xmx1g -jar "$jar" manifest "$src" -o "$work/first.csv" --catalog "$catalog" -q --overwrite > /dev/null && rm -f "$work/first.csv"
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); images: $(du -sb "$src/images" | cut -f1) bytes"
 results="$work/results.txt"
 for round in $(seq 1 "$rounds"); do
