@@ -91,11 +91,10 @@ public final class Indexer {
         ForkJoinPool pool = newPool(options.threads());
         try {
             Map<String, Long> phases = new LinkedHashMap<>();
-            long mark = System.nanoTime();
-            FileWalker.Listing walk = new FileWalker(pool).list(absolute, progress);
-            FileListing listing = FileListing.of(walk.files());
-            progress.checkCancelled();
-            mark = lap(phases, "listing", mark);
+            Listed listed = list(absolute, pool, progress, phases);
+            FileWalker.Listing walk = listed.walk();
+            FileListing listing = listed.listing();
+            long mark = listed.end();
 
             // An unknown --format fails before any work.
             DatasetFormat chosen = chosenFormat();
@@ -220,11 +219,10 @@ public final class Indexer {
         ForkJoinPool pool = newPool(options.threads());
         try {
             Map<String, Long> phases = new LinkedHashMap<>();
-            long mark = System.nanoTime();
-            FileWalker.Listing walk = new FileWalker(pool).list(absolute, progress);
-            FileListing listing = FileListing.of(walk.files());
-            progress.checkCancelled();
-            mark = lap(phases, "listing", mark);
+            Listed listed = list(absolute, pool, progress, phases);
+            FileWalker.Listing walk = listed.walk();
+            FileListing listing = listed.listing();
+            long mark = listed.end();
             DatasetFormat chosen = chosenFormat();
             CompletableFuture<Formats.Detection> detection = chosen == null ? detectAside(absolute, listing) : null;
             MemoryIndex.Collector collector = new MemoryIndex.Collector(budgetBytes);
@@ -269,6 +267,20 @@ public final class Indexer {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** What the listing phase found, and when it ended. */
+    private record Listed(FileWalker.Listing walk, FileListing listing, long end) {
+    }
+
+    /** Lists every file under {@code absolute} (the phase "listing" of {@code phases}). */
+    private static Listed list(Path absolute, ForkJoinPool pool, Progress progress, Map<String, Long> phases)
+            throws IOException {
+        long start = System.nanoTime();
+        FileWalker.Listing walk = new FileWalker(pool).list(absolute, progress);
+        FileListing listing = FileListing.of(walk.files());
+        progress.checkCancelled();
+        return new Listed(walk, listing, lap(phases, "listing", start));
     }
 
     /** Starts format detection on a thread of its own (a daemon: it never keeps the JVM alive). */
@@ -527,8 +539,12 @@ public final class Indexer {
          * sink, the headers on the disk. Their progress is shown once {@link Headers#await} is called, so the
          * display does not flicker between two phases.
          */
-        Headers startHeaders() {
-            return new Headers();
+        Headers startHeaders() throws CatalogException {
+            // The catalog's connection serves one statement at a time, and the header thread's appends are
+            // serialised only against the stage: every query the two threads need is made here, first.
+            int[] todo = imagesWithoutCachedHeader();
+            previousUnits();
+            return new Headers(todo);
         }
 
         /**
@@ -541,7 +557,7 @@ public final class Indexer {
             private volatile boolean stopped;
             private final CompletableFuture<Void> reading = new CompletableFuture<>();
 
-            private Headers() {
+            private Headers(int[] todo) {
                 Progress gated = new Progress() {
                     @Override
                     public void update(String phase, long done, long total) {
@@ -557,7 +573,7 @@ public final class Indexer {
                 };
                 Thread thread = new Thread(() -> {
                     try {
-                        readHeaders(gated);
+                        readHeaders(todo, gated);
                         reading.complete(null);
                     } catch (Throwable e) {
                         reading.completeExceptionally(e);
@@ -598,8 +614,7 @@ public final class Indexer {
             }
         }
 
-        private void readHeaders(Progress progress) throws IOException, SQLException {
-            int[] todo = imagesWithoutCachedHeader();
+        private void readHeaders(int[] todo, Progress progress) throws IOException, SQLException {
             ImageHeader[] read = new ImageHeader[todo.length];
             String[] errors = new String[todo.length];
             boolean[] found = new boolean[todo.length];
@@ -703,11 +718,17 @@ public final class Indexer {
             return progress;
         }
 
-        @Override
-        public void parseUnits(List<Unit> units, UnitParser parser) throws IOException {
+        /** The fingerprints of the units of the last index (none in memory), loaded once. */
+        private Map<String, Long> previousUnits() throws CatalogException {
             if (previousUnits == null) {
                 previousUnits = catalog == null ? Map.of() : catalog.loadUnitFingerprints();
             }
+            return previousUnits;
+        }
+
+        @Override
+        public void parseUnits(List<Unit> units, UnitParser parser) throws IOException {
+            previousUnits();
             int n = units.size();
             AtomicLong done = new AtomicLong();
             progress.update("annotations", 0, n);
